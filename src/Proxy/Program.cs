@@ -1,1 +1,99 @@
-return 0;
+using System.Reflection;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Hosting;
+using Switchyard.Proxy.Logging;
+
+namespace Switchyard.Proxy;
+
+public static class Program
+{
+    private const string Usage = """
+        switchyard — a SQL-aware proxy for MySQL and MariaDB
+
+        Usage:
+          switchyard --config FILE          run the proxy with this configuration
+          switchyard --check-config FILE    validate FILE, list every problem, exit non-zero if any
+          switchyard --version              print the version
+          switchyard --help                 this text
+
+        Clients connect to the MySQL listener (default 127.0.0.1:6033) as users from the configuration.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        if (args[0] == "--version")
+        {
+            Console.WriteLine($"switchyard {Version}");
+            return 0;
+        }
+        if (args.Length != 2 || args[0] is not ("--config" or "--check-config"))
+        {
+            Console.Error.WriteLine($"switchyard: unknown arguments '{string.Join(' ', args)}'");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        SwitchyardConfig config;
+        try
+        {
+            config = ConfigLoader.LoadFile(args[1]);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+
+        if (args[0] == "--check-config")
+        {
+            Console.WriteLine(ConfigSummary.Describe(config, args[1]));
+            return 0;
+        }
+        return await RunAsync(config).ConfigureAwait(false);
+    }
+
+    private static string Version =>
+        typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    private static async Task<int> RunAsync(SwitchyardConfig config)
+    {
+        using var loggerFactory = LoggingSetup.Create(config.Logging);
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        SwitchyardServer server;
+        try
+        {
+            server = await SwitchyardServer.StartAsync(config, loggerFactory, stop.Token).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Console.Error.WriteLine($"switchyard: cannot listen on {config.MySqlListener}: {e.Message}");
+            return 1;
+        }
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM.
+        }
+        await server.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+using Switchyard.Protocol.Commands;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Transport;
+
+namespace Switchyard.Proxy.Backends;
+
+/// <summary>An authenticated connection to one backend, owned by at most one client session at a time.</summary>
+internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel channel, uint connectionId, ConnectionProfile profile, long createdTimestamp) : IAsyncDisposable
+{
+    public BackendEndpoint Endpoint { get; } = endpoint;
+    public PacketChannel Channel { get; } = channel;
+    /// <summary>The server's thread id (what SHOW PROCESSLIST and CONNECTION_ID() show).</summary>
+    public uint ConnectionId { get; } = connectionId;
+    public ConnectionProfile Profile { get; } = profile;
+    public long CreatedTimestamp { get; } = createdTimestamp;
+    public long LastUsedTimestamp { get; set; } = createdTimestamp;
+
+    /// <summary>Set when the connection's protocol state is unknown (a command was cut off): never reuse it.</summary>
+    public bool IsBroken { get; private set; }
+
+    /// <summary>Schema the connection is in, as far as the proxy knows (null: none or unknown).</summary>
+    public string? Schema { get; set; }
+
+    public void MarkBroken() => IsBroken = true;
+
+    /// <summary>Runs a command whose answer is one OK/ERR packet, for the proxy's own bookkeeping
+    /// (COM_RESET_CONNECTION, COM_INIT_DB). Returns the ERR, or null on OK.</summary>
+    public async ValueTask<ErrPacket?> RunSimpleCommandAsync(CommandCode command, ReadOnlyMemory<byte> argument, CancellationToken cancellationToken)
+    {
+        var payload = new byte[1 + argument.Length];
+        payload[0] = (byte)command;
+        argument.Span.CopyTo(payload.AsSpan(1));
+        try
+        {
+            await Channel.WritePacketAsync(payload, 0, cancellationToken).ConfigureAwait(false);
+            var (response, _, _) = await Channel.ReadPacketAsync(1 << 20, cancellationToken).ConfigureAwait(false);
+            if (response.Length > 0 && response[0] == ErrPacket.Header)
+                return ErrPacket.Parse(response);
+            if (response.Length == 0 || (response[0] != OkPacket.Header && response[0] != OkPacket.EofHeader))
+                throw new InvalidDataException($"unexpected answer 0x{(response.Length > 0 ? response[0] : 0):X2} to {command}");
+            return null;
+        }
+        catch
+        {
+            MarkBroken();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Channel.DisposeAsync();
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Authentication;
+using Switchyard.Protocol.Handshake;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Transport;
+
+namespace Switchyard.Proxy.Backends;
+
+/// <summary>Opens and authenticates backend connections with the proxy's own credentials, within bounded
+/// connect and handshake times (a SIGSTOP'd server accepts TCP but never greets).</summary>
+internal sealed class BackendConnector(BackendCredentials credentials, BackendTimeouts timeouts, ILogger logger)
+{
+    private const int MaxHandshakePacket = 64 * 1024;
+
+    public async Task<BackendConnection> ConnectAsync(BackendEndpoint endpoint, ConnectionProfile profile, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await ConnectCoreAsync(endpoint, profile, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendUnavailableException e)
+        {
+            Log.BackendConnectFailed(logger, endpoint.Name, endpoint.Address, e.Reason);
+            throw;
+        }
+    }
+
+    private async Task<BackendConnection> ConnectCoreAsync(BackendEndpoint endpoint, ConnectionProfile profile, long started, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connectTimeout.CancelAfter(timeouts.Connect);
+            try
+            {
+                await socket.ConnectAsync(endpoint.Config.Host, endpoint.Config.Port, connectTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new BackendUnavailableException(endpoint, $"TCP connect timed out after {timeouts.Connect.TotalMilliseconds:0} ms");
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                var reason = e.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.HostNotFound or SocketError.NoData => "host not found",
+                    SocketError.TimedOut => "TCP connect timed out",
+                    _ => e.Message,
+                };
+                throw new BackendUnavailableException(endpoint, reason, e);
+            }
+        }
+
+        var channel = new PacketChannel(socket);
+        using var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        handshakeTimeout.CancelAfter(timeouts.Handshake);
+        try
+        {
+            var (greetingPayload, _, _) = await channel.ReadPacketAsync(MaxHandshakePacket, handshakeTimeout.Token).ConfigureAwait(false);
+            var greeting = InitialHandshake.Parse(greetingPayload);
+            var capabilities = ConnectionProfile.Base | (profile.Capabilities & greeting.Capabilities);
+            var response = new HandshakeResponse
+            {
+                Capabilities = capabilities,
+                MaxPacketSize = 1 << 30,
+                CharacterSet = profile.Collation,
+                UserName = credentials.User,
+                AuthResponse = NativePassword.ComputeToken(credentials.Password, greeting.Scramble),
+                AuthPluginName = AuthPlugins.NativePassword,
+            };
+            await channel.WritePacketAsync(response.Serialize(), 1, handshakeTimeout.Token).ConfigureAwait(false);
+            await AuthenticateAsync(endpoint, channel, handshakeTimeout.Token).ConfigureAwait(false);
+
+            endpoint.LastGreeting = new BackendGreeting(greeting.ServerVersion, greeting.Capabilities, greeting.IsMariaDb, greeting.CharacterSet);
+            var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.BackendConnected(logger, endpoint.Name, endpoint.Address, greeting.ConnectionId, elapsedMs, greeting.ServerVersion);
+            return new BackendConnection(endpoint, channel, greeting.ConnectionId, profile, Stopwatch.GetTimestamp());
+        }
+        catch (Exception e)
+        {
+            channel.Abort();
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw e switch
+            {
+                BackendUnavailableException => e,
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    new BackendUnavailableException(endpoint, $"no complete handshake within {timeouts.Handshake.TotalMilliseconds:0} ms (server hung or overloaded)"),
+                OperationCanceledException => e,
+                EndOfStreamException or IOException or SocketException => new BackendUnavailableException(endpoint, $"connection lost during handshake: {e.Message}", e),
+                ProtocolException => new BackendUnavailableException(endpoint, e.Message, e),
+                _ => e,
+            };
+        }
+    }
+
+    private async Task AuthenticateAsync(BackendEndpoint endpoint, PacketChannel channel, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var (payload, sequenceId, _) = await channel.ReadPacketAsync(MaxHandshakePacket, cancellationToken).ConfigureAwait(false);
+            switch (payload.Length > 0 ? payload[0] : (byte)0xFF)
+            {
+                case OkPacket.Header:
+                    return;
+                case ErrPacket.Header:
+                    var error = ErrPacket.Parse(payload);
+                    throw new BackendUnavailableException(endpoint, $"authentication as '{credentials.User}' failed: {error.ErrorCode} {error.Message}");
+                case AuthSwitchRequest.Header:
+                    var request = AuthSwitchRequest.Parse(payload);
+                    if (request.PluginName != AuthPlugins.NativePassword)
+                        throw new BackendUnavailableException(endpoint, $"backend user '{credentials.User}' uses auth plugin '{request.PluginName}'; Switchyard supports mysql_native_password on backends");
+                    var token = NativePassword.ComputeToken(credentials.Password, request.PluginData);
+                    await channel.WritePacketAsync(token, (byte)(sequenceId + 1), cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new BackendUnavailableException(endpoint, $"unexpected authentication packet 0x{payload[0]:X2}");
+            }
+        }
+        throw new BackendUnavailableException(endpoint, "authentication did not finish");
+    }
+}

@@ -1,0 +1,247 @@
+using System.Net;
+using Switchyard.Protocol.Authentication;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Proxy.Configuration;
+
+/// <summary>Reads the YAML file into an immutable <see cref="SwitchyardConfig"/>, reporting every problem at once.
+/// Nothing is returned unless the whole file is valid, so a bad file can never replace a good configuration.</summary>
+public static class ConfigLoader
+{
+    public static SwitchyardConfig LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, [new ConfigError($"cannot read the file: {e.Message}")]);
+        }
+        return LoadYaml(text, path);
+    }
+
+    public static SwitchyardConfig LoadYaml(string yaml, string source = "configuration")
+    {
+        var errors = new List<ConfigError>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(source, [new ConfigError($"YAML syntax: {e.InnerException?.Message ?? e.Message}", (int)e.Start.Line, (int)e.Start.Column)]);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigException(source, [new ConfigError("the file must be a YAML mapping (key: value) at the top level")]);
+
+        var config = Read(new YamlSection(root, "", errors));
+        Validate(config, errors);
+        if (errors.Count > 0)
+            throw new ConfigException(source, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+        return config;
+    }
+
+    private static SwitchyardConfig Read(YamlSection root)
+    {
+        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "users", "backends", "server_version");
+        var defaults = new SwitchyardConfig();
+        var config = defaults;
+
+        if (root.Section("listeners") is { } listeners)
+        {
+            listeners.AllowOnly("mysql", "http");
+            config = config with
+            {
+                MySqlListener = Endpoint(listeners, "mysql", defaults.MySqlListener),
+                HttpListener = Endpoint(listeners, "http", defaults.HttpListener),
+            };
+        }
+
+        if (root.Section("logging") is { } logging)
+        {
+            logging.AllowOnly("level", "format", "max_sql_length");
+            var level = logging.String("level") ?? defaults.Logging.Level;
+            if (!LogLevels.Contains(level.ToLowerInvariant()))
+                logging.Error(logging.Get("level")!, $"'logging.level' must be one of {string.Join(", ", LogLevels)}, not '{level}'");
+            var format = logging.String("format") ?? defaults.Logging.Format;
+            if (format is not ("text" or "json"))
+                logging.Error(logging.Get("format")!, $"'logging.format' must be text or json, not '{format}'");
+            config = config with
+            {
+                Logging = new LoggingConfig { Level = level.ToLowerInvariant(), Format = format, MaxSqlLength = logging.Int("max_sql_length", defaults.Logging.MaxSqlLength, 0, 1_000_000) },
+            };
+        }
+
+        if (root.Section("limits") is { } limits)
+        {
+            limits.AllowOnly("max_packet_size", "client_handshake_timeout", "client_read_timeout");
+            config = config with
+            {
+                Limits = new LimitsConfig
+                {
+                    MaxPacketSize = limits.Size("max_packet_size", defaults.Limits.MaxPacketSize, 1024),
+                    ClientHandshakeTimeout = limits.Duration("client_handshake_timeout", defaults.Limits.ClientHandshakeTimeout, TimeSpan.FromMilliseconds(100)),
+                    ClientReadTimeout = limits.Duration("client_read_timeout", defaults.Limits.ClientReadTimeout, TimeSpan.FromMilliseconds(100)),
+                },
+            };
+        }
+
+        if (root.Section("backend_credentials") is { } credentials)
+        {
+            credentials.AllowOnly("user", "password", "password_env");
+            var user = credentials.RequiredString("user");
+            var password = Secret(credentials, allowHash: false) ?? "";
+            config = config with { BackendCredentials = new BackendCredentials(user, password) };
+        }
+        else
+        {
+            root.Error(root.Node, "'backend_credentials' is required: the user and password Switchyard uses on the backends");
+        }
+
+        if (root.Section("backend_timeouts") is { } timeouts)
+        {
+            timeouts.AllowOnly("connect", "handshake");
+            config = config with
+            {
+                BackendTimeouts = new BackendTimeouts
+                {
+                    Connect = timeouts.Duration("connect", defaults.BackendTimeouts.Connect, TimeSpan.FromMilliseconds(10)),
+                    Handshake = timeouts.Duration("handshake", defaults.BackendTimeouts.Handshake, TimeSpan.FromMilliseconds(10)),
+                },
+            };
+        }
+
+        if (root.Section("pool") is { } pool)
+        {
+            pool.AllowOnly("max_connections_per_backend", "wait_timeout", "idle_timeout", "max_age");
+            config = config with
+            {
+                Pool = new PoolConfig
+                {
+                    MaxConnectionsPerBackend = pool.Int("max_connections_per_backend", defaults.Pool.MaxConnectionsPerBackend, 1, 100_000),
+                    WaitTimeout = pool.Duration("wait_timeout", defaults.Pool.WaitTimeout, TimeSpan.Zero),
+                    IdleTimeout = pool.Duration("idle_timeout", defaults.Pool.IdleTimeout, TimeSpan.FromSeconds(1)),
+                    MaxAge = pool.Duration("max_age", defaults.Pool.MaxAge, TimeSpan.FromSeconds(1)),
+                },
+            };
+        }
+
+        var users = new List<UserConfig>();
+        foreach (var user in root.Sections("users"))
+        {
+            user.AllowOnly("name", "password", "password_hash", "password_env");
+            var name = user.RequiredString("name");
+            var hash = SecretHash(user);
+            if (users.Any(u => u.Name == name))
+                user.Error(user.Get("name") ?? user.Node, $"user '{name}' is defined twice");
+            users.Add(new UserConfig { Name = name, PasswordDoubleSha1 = hash });
+        }
+        if (root.Get("users") is null)
+            root.Error(root.Node, "'users' is required: the client users Switchyard accepts");
+
+        var backends = new List<BackendConfig>();
+        foreach (var backend in root.Sections("backends"))
+        {
+            backend.AllowOnly("name", "address", "role", "weight");
+            var name = backend.RequiredString("name");
+            var (host, port) = HostPort(backend, "address", required: true) ?? ("", 0);
+            var roleText = backend.String("role") ?? "replica";
+            BackendRole role = BackendRole.Replica;
+            if (roleText == "primary")
+                role = BackendRole.Primary;
+            else if (roleText != "replica")
+                backend.Error(backend.Get("role")!, $"'{backend.Qualify("role")}' must be primary or replica, not '{roleText}'");
+            if (backends.Any(b => b.Name == name))
+                backend.Error(backend.Get("name") ?? backend.Node, $"backend '{name}' is defined twice");
+            else if (port != 0 && backends.Any(b => b.Host == host && b.Port == port))
+                backend.Error(backend.Get("address")!, $"backend address {host}:{port} is used twice");
+            backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Role = role, Weight = backend.Int("weight", 1, 0, 1000) });
+        }
+        if (root.Get("backends") is null)
+            root.Error(root.Node, "'backends' is required");
+
+        return config with
+        {
+            Users = users,
+            Backends = backends,
+            FallbackServerVersion = root.String("server_version") ?? defaults.FallbackServerVersion,
+        };
+    }
+
+    private static void Validate(SwitchyardConfig config, List<ConfigError> errors)
+    {
+        var primaries = config.Backends.Count(b => b.Role == BackendRole.Primary);
+        if (config.Backends.Count > 0 && primaries != 1)
+            errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}"));
+        if (config.MySqlListener == config.HttpListener)
+            errors.Add(new ConfigError("listeners.mysql and listeners.http must differ"));
+    }
+
+    private static readonly string[] LogLevels = ["verbose", "debug", "information", "warning", "error"];
+
+    private static ListenEndpoint Endpoint(YamlSection section, string key, ListenEndpoint fallback) =>
+        HostPort(section, key, required: false) is { } hp ? new ListenEndpoint(hp.Host, hp.Port) : fallback;
+
+    private static (string Host, int Port)? HostPort(YamlSection section, string key, bool required)
+    {
+        var text = section.String(key);
+        if (text is null)
+        {
+            if (required)
+                section.Error(section.Node, $"'{section.Qualify(key)}' is required (host:port)");
+            return null;
+        }
+        var at = section.Get(key)!;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out var port) || port is < 0 or > 65535)
+        {
+            section.Error(at, $"'{section.Qualify(key)}' must be host:port, not '{text}'");
+            return null;
+        }
+        var host = text[..colon].Trim('[', ']');
+        if (host.Length == 0 || (Uri.CheckHostName(host) == UriHostNameType.Unknown && !IPAddress.TryParse(host, out _)))
+        {
+            section.Error(at, $"'{section.Qualify(key)}' has an invalid host '{host}'");
+            return null;
+        }
+        return (host, port);
+    }
+
+    /// <summary>A plain secret from `password` or from the environment variable named by `password_env`.</summary>
+    private static string? Secret(YamlSection section, bool allowHash)
+    {
+        var plain = section.String("password");
+        var env = section.String("password_env");
+        var hash = allowHash ? section.String("password_hash") : null;
+        var given = (plain is not null ? 1 : 0) + (env is not null ? 1 : 0) + (hash is not null ? 1 : 0);
+        if (given > 1)
+            section.Error(section.Node, $"'{section.Path}' must have only one of password, password_env{(allowHash ? ", password_hash" : "")}");
+        if (env is not null)
+        {
+            var value = Environment.GetEnvironmentVariable(env);
+            if (value is null)
+                section.Error(section.Get("password_env")!, $"environment variable '{env}' named by '{section.Qualify("password_env")}' is not set");
+            return value;
+        }
+        return plain;
+    }
+
+    private static byte[] SecretHash(YamlSection section)
+    {
+        if (section.String("password_hash") is { } hash)
+        {
+            if (section.String("password") is not null || section.String("password_env") is not null)
+                section.Error(section.Node, $"'{section.Path}' must have only one of password, password_env, password_hash");
+            if (NativePassword.TryParseHash(hash, out var parsed))
+                return parsed;
+            section.Error(section.Get("password_hash")!, $"'{section.Qualify("password_hash")}' must be '*' followed by 40 hex digits (MySQL's PASSWORD() form)");
+            return [];
+        }
+        var plain = Secret(section, allowHash: true);
+        return string.IsNullOrEmpty(plain) ? [] : NativePassword.DoubleSha1(plain);
+    }
+}

@@ -1,0 +1,93 @@
+namespace Switchyard.Proxy.Configuration;
+
+/// <summary>The whole configuration, immutable once loaded. Defaults live here so that an omitted key and
+/// the documented default are the same thing.</summary>
+public sealed record SwitchyardConfig
+{
+    /// <summary>Where clients connect with the MySQL protocol.</summary>
+    public ListenEndpoint MySqlListener { get; init; } = new("127.0.0.1", 6033);
+    /// <summary>Metrics and status (loopback by default: it is not authenticated).</summary>
+    public ListenEndpoint HttpListener { get; init; } = new("127.0.0.1", 6070);
+    public LoggingConfig Logging { get; init; } = new();
+    public LimitsConfig Limits { get; init; } = new();
+    /// <summary>The identity the proxy uses on every backend connection.</summary>
+    public BackendCredentials BackendCredentials { get; init; } = new("switchyard", "");
+    public BackendTimeouts BackendTimeouts { get; init; } = new();
+    public PoolConfig Pool { get; init; } = new();
+    /// <summary>Client users the proxy accepts.</summary>
+    public IReadOnlyList<UserConfig> Users { get; init; } = [];
+    public IReadOnlyList<BackendConfig> Backends { get; init; } = [];
+    /// <summary>Sent to clients before any backend was reached; replaced by the primary's own version string
+    /// as soon as the proxy has connected to it once.</summary>
+    public string FallbackServerVersion { get; init; } = "5.5.5-10.11.6-MariaDB-switchyard";
+}
+
+public sealed record ListenEndpoint(string Host, int Port)
+{
+    public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}
+
+public sealed record LoggingConfig
+{
+    /// <summary>verbose, debug, information, warning, error.</summary>
+    public string Level { get; init; } = "information";
+    /// <summary>text or json (one JSON object per line, for log shippers).</summary>
+    public string Format { get; init; } = "text";
+    /// <summary>At Debug level SQL text is logged, cut to this many characters.</summary>
+    public int MaxSqlLength { get; init; } = 200;
+}
+
+public sealed record LimitsConfig
+{
+    /// <summary>Largest command a client may send, all 16 MiB parts together.</summary>
+    public long MaxPacketSize { get; init; } = 64L * 1024 * 1024;
+    /// <summary>A client must finish authenticating within this time.</summary>
+    public TimeSpan ClientHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>A client that stops sending in the middle of a packet is dropped after this (net_read_timeout).</summary>
+    public TimeSpan ClientReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed record BackendCredentials(string User, string Password);
+
+public sealed record BackendTimeouts
+{
+    /// <summary>TCP connect to a backend.</summary>
+    public TimeSpan Connect { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Greeting and authentication; a SIGSTOP'd server accepts TCP but never greets.</summary>
+    public TimeSpan Handshake { get; init; } = TimeSpan.FromSeconds(3);
+}
+
+public sealed record PoolConfig
+{
+    public int MaxConnectionsPerBackend { get; init; } = 200;
+    /// <summary>How long a session waits for a connection when a backend's pool is at its maximum.</summary>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromHours(1);
+}
+
+public sealed record UserConfig
+{
+    public required string Name { get; init; }
+    /// <summary>SHA1(SHA1(password)), as in MySQL's "*HEX" hash; empty for a user without password.</summary>
+    public required byte[] PasswordDoubleSha1 { get; init; }
+}
+
+public enum BackendRole
+{
+    /// <summary>Takes writes, transactions and strong reads.</summary>
+    Primary,
+    /// <summary>Serves reads when healthy.</summary>
+    Replica,
+}
+
+public sealed record BackendConfig
+{
+    public required string Name { get; init; }
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public BackendRole Role { get; init; } = BackendRole.Replica;
+    public int Weight { get; init; } = 1;
+
+    public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}

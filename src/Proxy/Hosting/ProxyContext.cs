@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Sessions;
+
+namespace Switchyard.Proxy.Hosting;
+
+/// <summary>What every client session shares: configuration, users, backends and their pools.</summary>
+internal sealed class ProxyContext : IAsyncDisposable
+{
+    private int _lastSessionId;
+
+    public ProxyContext(SwitchyardConfig config, ILoggerFactory loggerFactory)
+    {
+        Config = config;
+        LoggerFactory = loggerFactory;
+        Users = new UserDirectory(config.Users);
+        var connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"));
+        Backends = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
+        Pools = Backends.ToDictionary(b => b.Name, b => new BackendPool(b, connector, config.Pool, loggerFactory.CreateLogger("Switchyard.Pool")));
+        Primary = Backends.Single(b => b.IsPrimary);
+    }
+
+    public SwitchyardConfig Config { get; }
+    public ILoggerFactory LoggerFactory { get; }
+    public UserDirectory Users { get; }
+    public IReadOnlyList<BackendEndpoint> Backends { get; }
+    public IReadOnlyDictionary<string, BackendPool> Pools { get; }
+    public BackendEndpoint Primary { get; }
+    public BackendPool PrimaryPool => Pools[Primary.Name];
+
+    /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
+    public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
+
+    public uint NextSessionId() => (uint)Interlocked.Increment(ref _lastSessionId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pool in Pools.Values)
+            await pool.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Sessions;
+using Switchyard.Proxy.Transport;
+
+namespace Switchyard.Proxy.Hosting;
+
+/// <summary>The running proxy: accepts MySQL clients and runs a <see cref="ClientSession"/> for each.</summary>
+public sealed class SwitchyardServer : IAsyncDisposable
+{
+    private readonly ProxyContext _context;
+    private readonly Socket _listener;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<uint, Task> _sessions = new();
+    private Task? _acceptLoop;
+
+    private SwitchyardServer(ProxyContext context, Socket listener, ILogger logger)
+    {
+        _context = context;
+        _listener = listener;
+        _logger = logger;
+    }
+
+    /// <summary>Where clients connect (the real port when the configuration asked for port 0).</summary>
+    public IPEndPoint MySqlEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    public int ActiveSessions => _sessions.Count;
+
+    public static async Task<SwitchyardServer> StartAsync(SwitchyardConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    {
+        var logger = loggerFactory.CreateLogger("Switchyard");
+        var context = new ProxyContext(config, loggerFactory);
+        var address = await ResolveAsync(config.MySqlListener.Host, cancellationToken).ConfigureAwait(false);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(address, config.MySqlListener.Port));
+            listener.Listen(1024);
+        }
+        catch
+        {
+            listener.Dispose();
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var server = new SwitchyardServer(context, listener, logger);
+        Log.Listening(logger, server.MySqlEndPoint.ToString());
+        await server.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>One connection to the primary at start-up learns its version string and capabilities, so the
+    /// first client already sees the real server. A primary that is down is not fatal: clients get an error
+    /// naming it until it is back.</summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var profile = Backends.ConnectionProfile.For(Backends.ConnectionProfile.Mask, 45);
+            var connection = await _context.PrimaryPool.LeaseAsync(profile, cancellationToken).ConfigureAwait(false);
+            _context.PrimaryPool.Return(connection, dirty: false);
+        }
+        catch (Exception e) when (e is Backends.BackendUnavailableException or Backends.PoolExhaustedException)
+        {
+            // Logged by the connector; clients will be told when they connect.
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                Log.AcceptFailed(_logger, e);
+                continue;
+            }
+            var session = new ClientSession(_context, new PacketChannel(socket));
+            _sessions[session.Id] = RunSessionAsync(session);
+        }
+    }
+
+    private async Task RunSessionAsync(ClientSession session)
+    {
+        await Task.Yield();
+        try
+        {
+            await session.RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            _sessions.TryRemove(session.Id, out _);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        _stopping.Cancel();
+        _listener.Dispose();
+        if (_acceptLoop is not null)
+            await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_sessions.Values).ConfigureAwait(false);
+        await _context.DisposeAsync().ConfigureAwait(false);
+        Log.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var address))
+            return address;
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.First();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchyard.Proxy.Logging;
+
+/// <summary>Every log line the proxy writes, with its event id in one place. Each carries a session or backend
+/// id; SQL text only at Debug and truncated; passwords never.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Listening for MySQL clients on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Switchyard stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Accepting a client connection failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Session {SessionId} opened from {ClientAddress}")]
+    public static partial void SessionOpened(ILogger logger, uint sessionId, string clientAddress);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Session {SessionId} authenticated as {User} from {ClientAddress} (schema {Schema})")]
+    public static partial void SessionAuthenticated(ILogger logger, uint sessionId, string user, string clientAddress, string? schema);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Session {SessionId} closed: {ClientAddress} user {User} after {DurationMs} ms, {Commands} commands, reason: {Reason}")]
+    public static partial void SessionClosed(ILogger logger, uint sessionId, string clientAddress, string? user, long durationMs, long commands, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Session {SessionId} from {ClientAddress}: access denied for user {User} ({Reason})")]
+    public static partial void AccessDenied(ILogger logger, uint sessionId, string clientAddress, string user, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Session {SessionId} from {ClientAddress}: protocol error: {Problem}")]
+    public static partial void ProtocolError(ILogger logger, uint sessionId, string clientAddress, string problem);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Debug, Message = "Session {SessionId} {Command}: {Sql}")]
+    public static partial void Statement(ILogger logger, uint sessionId, string command, string sql);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Session {SessionId} failed unexpectedly")]
+    public static partial void SessionFailed(ILogger logger, uint sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Session {SessionId} changed user to {User} (schema {Schema})")]
+    public static partial void UserChanged(ILogger logger, uint sessionId, string user, string? schema);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}): connection {ConnectionId} opened in {ElapsedMs} ms, server {ServerVersion}")]
+    public static partial void BackendConnected(ILogger logger, string backend, string address, uint connectionId, long elapsedMs, string serverVersion);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): connect failed: {Reason}")]
+    public static partial void BackendConnectFailed(ILogger logger, string backend, string address, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Backend {Backend}: connection {ConnectionId} lost during a command of session {SessionId}: {Reason}")]
+    public static partial void BackendLost(ILogger logger, string backend, uint connectionId, uint sessionId, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Debug, Message = "Backend {Backend}: connection {ConnectionId} closed ({Reason})")]
+    public static partial void BackendClosed(ILogger logger, string backend, uint connectionId, string reason);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Backend {Backend}: pool wait timed out after {WaitMs} ms ({InUse} connections in use)")]
+    public static partial void PoolExhausted(ILogger logger, string backend, long waitMs, int inUse);
+}

@@ -1,0 +1,423 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Authentication;
+using Switchyard.Protocol.Commands;
+using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.Handshake;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Hosting;
+using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Transport;
+
+namespace Switchyard.Proxy.Sessions;
+
+/// <summary>
+/// One client connection: handshake, then a loop of commands. Most commands are forwarded as raw bytes by
+/// <see cref="CommandForwarder"/>; the proxy answers COM_QUIT, COM_CHANGE_USER and COM_RESET_CONNECTION
+/// itself because they concern the client's identity and state, not one backend connection. The backend
+/// connection is obtained through <see cref="AcquireBackendAsync"/> before each command, so that the choice
+/// of connection can change from one statement to the next.
+/// </summary>
+internal sealed class ClientSession : IAsyncDisposable
+{
+    private const int MaxControlPacket = 64 * 1024;
+
+    private readonly ProxyContext _context;
+    private readonly PacketChannel _client;
+    private readonly ILogger _logger;
+    private readonly uint _id;
+    private readonly string _clientAddress;
+    private readonly string _clientHost;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly CommandForwarder _forwarder;
+    private ClientIdentity? _identity;
+    private ConnectionProfile _profile;
+    private BackendConnection? _backend;
+    private bool _backendDirty;
+    private long _commands;
+
+    public ClientSession(ProxyContext context, PacketChannel client)
+    {
+        _context = context;
+        _client = client;
+        _logger = context.LoggerFactory.CreateLogger("Switchyard.Session");
+        _id = context.NextSessionId();
+        _clientAddress = client.RemoteEndPoint?.ToString() ?? "unknown";
+        _clientHost = client.RemoteEndPoint?.Address.ToString() ?? "unknown";
+        _forwarder = new CommandForwarder(client.Reader, client.Writer, context.Config.Limits.MaxPacketSize, context.Config.Limits.ClientReadTimeout);
+    }
+
+    public uint Id => _id;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Log.SessionOpened(_logger, _id, _clientAddress);
+        var reason = "unknown";
+        try
+        {
+            if (await AuthenticateAsync(cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                reason = failure;
+                return;
+            }
+            reason = await CommandLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "proxy shutting down";
+        }
+        catch (ClientGoneException e)
+        {
+            reason = e.Message;
+        }
+        catch (EndOfStreamException)
+        {
+            reason = "client closed the connection";
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            reason = $"client connection failed: {e.Message}";
+        }
+        catch (Exception e)
+        {
+            reason = $"internal error: {e.Message}";
+            Log.SessionFailed(_logger, _id, e);
+        }
+        finally
+        {
+            await ReleaseBackendAsync().ConfigureAwait(false);
+            var duration = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+            Log.SessionClosed(_logger, _id, _clientAddress, _identity?.User, duration, _commands, reason);
+        }
+    }
+
+    /// <summary>Returns null on success, else why the client was turned away.</summary>
+    private async Task<string?> AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_context.Config.Limits.ClientHandshakeTimeout);
+        ClientHandshake.Outcome outcome;
+        try
+        {
+            var handshake = new ClientHandshake(_client, _context.Users, _id, _clientHost);
+            outcome = await handshake.RunAsync(_context.ServerVersion, _context.Primary.LastGreeting, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"handshake not finished within {_context.Config.Limits.ClientHandshakeTimeout.TotalSeconds:0.#} s";
+        }
+        catch (PacketTooLargeException)
+        {
+            return "handshake packet too large";
+        }
+        catch (EndOfStreamException)
+        {
+            return "client closed the connection during the handshake";
+        }
+        if (outcome.Identity is not { } identity)
+        {
+            if (outcome.AttemptedUser is { } user)
+                Log.AccessDenied(_logger, _id, _clientAddress, user, outcome.FailureReason ?? "");
+            else
+                Log.ProtocolError(_logger, _id, _clientAddress, outcome.FailureReason ?? "handshake failed");
+            return $"authentication failed: {outcome.FailureReason}";
+        }
+
+        _identity = identity;
+        _profile = ConnectionProfile.For(identity.Capabilities, identity.Collation);
+        var error = await TryAcquireForSchemaAsync(identity.Schema, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            await _client.WritePacketAsync(error.Serialize(), identity.NextSequenceId, cancellationToken).ConfigureAwait(false);
+            return $"could not open the session: {error.Message}";
+        }
+        await _client.WritePacketAsync(OkPacket.Create(ServerStatusFlags.Autocommit), identity.NextSequenceId, cancellationToken).ConfigureAwait(false);
+        Log.SessionAuthenticated(_logger, _id, identity.User, _clientAddress, identity.Schema);
+        return null;
+    }
+
+    /// <summary>Gets a backend connection in <paramref name="schema"/> before telling the client it is in:
+    /// an unknown database or an unreachable backend is reported at connect time, as a server would.</summary>
+    private async Task<ErrPacket?> TryAcquireForSchemaAsync(string? schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
+            if (schema is not null && backend.Schema != schema)
+            {
+                var error = await backend.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                    return error;
+                backend.Schema = schema;
+                _backendDirty = true;
+            }
+            return null;
+        }
+        catch (BackendUnavailableException e)
+        {
+            return new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
+        }
+        catch (PoolExhaustedException e)
+        {
+            return new ErrPacket(ErrorCodes.ProxyUnavailable, ErrorCodes.StateGeneral, e.Message);
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException)
+        {
+            await ReleaseBackendAsync().ConfigureAwait(false);
+            return new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, $"Switchyard: backend '{_context.Primary.Name}' failed while opening the session: {e.Message}");
+        }
+    }
+
+    private async Task<string> CommandLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = _client.Reader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (!PacketHeader.TryPeek(buffer, out var header) || buffer.Length < PacketHeader.Size + Math.Min(1, header.PayloadLength))
+            {
+                if (result.IsCompleted)
+                    return buffer.IsEmpty ? "client closed the connection" : "client sent a truncated packet and closed the connection";
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            if (header.SequenceId != 0 || header.PayloadLength == 0 || header.PayloadLength > _context.Config.Limits.MaxPacketSize)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                var (code, state, message) = header.PayloadLength > _context.Config.Limits.MaxPacketSize
+                    ? (ErrorCodes.PacketTooLarge, ErrorCodes.StateCommunication, $"Got a packet bigger than 'max_packet_size' ({_context.Config.Limits.MaxPacketSize} bytes) configured in Switchyard")
+                    : header.PayloadLength == 0
+                        ? (ErrorCodes.NetReadError, ErrorCodes.StateCommunication, "Got an empty command packet")
+                        : (ErrorCodes.NetPacketsOutOfOrder, ErrorCodes.StateCommunication, "Got packets out of order");
+                return await ProtocolErrorAsync(code, state, message, (byte)(header.SequenceId + 1), cancellationToken).ConfigureAwait(false);
+            }
+
+            var command = (CommandCode)buffer.Slice(PacketHeader.Size, 1).FirstSpan[0];
+            _commands++;
+            switch (command)
+            {
+                case CommandCode.Quit:
+                    reader.AdvanceTo(buffer.Slice(Math.Min(buffer.Length, PacketHeader.Size + (long)header.PayloadLength)).Start);
+                    return "client quit";
+                case CommandCode.ChangeUser:
+                    reader.AdvanceTo(buffer.Start);
+                    if (await ChangeUserAsync(cancellationToken).ConfigureAwait(false) is { } closeReason)
+                        return closeReason;
+                    break;
+                case CommandCode.ResetConnection:
+                    reader.AdvanceTo(buffer.Start);
+                    await ResetConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case CommandCode.Query or CommandCode.InitDb or CommandCode.FieldList or CommandCode.Statistics or CommandCode.Ping
+                    or CommandCode.SetOption or CommandCode.StmtPrepare or CommandCode.StmtExecute or CommandCode.StmtSendLongData
+                    or CommandCode.StmtClose or CommandCode.StmtReset or CommandCode.StmtFetch:
+                    if (await ForwardAsync(command, buffer, cancellationToken).ConfigureAwait(false) is { } endReason)
+                        return endReason;
+                    break;
+                default:
+                    reader.AdvanceTo(buffer.Start);
+                    if (await RejectCommandAsync(command, cancellationToken).ConfigureAwait(false) is { } rejectReason)
+                        return rejectReason;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Forwards one command and its answer. Returns a reason to end the session, or null.</summary>
+    private async Task<string?> ForwardAsync(CommandCode command, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+            LogStatement(command, buffer);
+
+        BackendConnection backend;
+        try
+        {
+            backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException)
+        {
+            await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var code = e is BackendUnavailableException ? ErrorCodes.CannotConnect : ErrorCodes.ProxyUnavailable;
+            await _client.WritePacketAsync(new ErrPacket(code, ErrorCodes.StateCommunication, e.Message).Serialize(), 1, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        _backendDirty = true;
+        try
+        {
+            await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
+            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken).ConfigureAwait(false);
+            if (command == CommandCode.InitDb && !_forwarder.LastResponseWasError)
+                backend.Schema = null; // known only to the server now; a reset reapplies the handshake schema
+            return null;
+        }
+        catch (PacketTooLargeException e)
+        {
+            return await ProtocolErrorAsync(ErrorCodes.PacketTooLarge, ErrorCodes.StateCommunication,
+                $"Got a packet bigger than 'max_packet_size' ({e.Limit} bytes) configured in Switchyard", 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendLostException e)
+        {
+            Log.BackendLost(_logger, backend.Endpoint.Name, backend.ConnectionId, _id, e.Message);
+            await ReleaseBackendAsync().ConfigureAwait(false);
+            if (e.ClientSawBytes)
+                return $"backend '{backend.Endpoint.Name}' failed in the middle of a response: {e.Message}";
+            await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication,
+                $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) during the command: {e.Message}").Serialize(), 1, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>Consumes a command that will not be forwarded (so the next one is read correctly).</summary>
+    private async Task SkipCommandAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        _client.Reader.AdvanceTo(buffer.Start);
+        await _client.ReadPacketAsync((int)Math.Min(int.MaxValue, _context.Config.Limits.MaxPacketSize), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> RejectCommandAsync(CommandCode command, CancellationToken cancellationToken)
+    {
+        var (payload, _, last) = await _client.ReadPacketAsync((int)Math.Min(int.MaxValue, _context.Config.Limits.MaxPacketSize), cancellationToken).ConfigureAwait(false);
+        if (!Enum.IsDefined(command))
+        {
+            return await ProtocolErrorAsync(ErrorCodes.UnknownCommand, ErrorCodes.StateUnknownCommand,
+                $"Unknown command 0x{(byte)command:X2}", (byte)(last + 1), cancellationToken).ConfigureAwait(false);
+        }
+        // Known, but meaningless through a proxy (replication, shutdown, killing a backend thread by id …).
+        await _client.WritePacketAsync(new ErrPacket(ErrorCodes.NotSupportedYet, "42000",
+            $"Switchyard does not support {command} (command 0x{(byte)command:X2}) through the proxy").Serialize(), (byte)(last + 1), cancellationToken).ConfigureAwait(false);
+        _ = payload;
+        return null;
+    }
+
+    private async Task<string> ProtocolErrorAsync(ushort code, string state, string message, byte sequenceId, CancellationToken cancellationToken)
+    {
+        Log.ProtocolError(_logger, _id, _clientAddress, message);
+        try
+        {
+            await _client.WritePacketAsync(new ErrPacket(code, state, message).Serialize(), sequenceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The client is gone as well; nothing more to tell it.
+        }
+        return $"protocol error: {message}";
+    }
+
+    /// <summary>COM_RESET_CONNECTION: the backend clears its session state; the schema goes back to the one the
+    /// client connected with, as on a server.</summary>
+    private async Task ResetConnectionAsync(CancellationToken cancellationToken)
+    {
+        await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
+        var identity = _identity!;
+        try
+        {
+            var backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
+            var error = await backend.RunSimpleCommandAsync(CommandCode.ResetConnection, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            backend.Schema = null;
+            if (error is null && identity.Schema is not null)
+            {
+                error = await backend.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(identity.Schema), cancellationToken).ConfigureAwait(false);
+                if (error is null)
+                    backend.Schema = identity.Schema;
+            }
+            var reply = error?.Serialize() ?? OkPacket.Create(ServerStatusFlags.Autocommit, sessionTrack: false);
+            await _client.WritePacketAsync(reply, 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException or IOException or EndOfStreamException or InvalidDataException)
+        {
+            await ReleaseBackendAsync().ConfigureAwait(false);
+            await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, $"Switchyard: reset failed: {e.Message}").Serialize(), 1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>COM_CHANGE_USER: authenticate the new user against the proxy's users, then give the session a
+    /// clean backend connection (the backend identity is the proxy's own and does not change).</summary>
+    private async Task<string?> ChangeUserAsync(CancellationToken cancellationToken)
+    {
+        var identity = _identity!;
+        var (payload, _, last) = await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
+        ChangeUserRequest request;
+        try
+        {
+            request = ChangeUserRequest.Parse(payload, identity.Capabilities);
+        }
+        catch (ProtocolException e)
+        {
+            return await ProtocolErrorAsync(ErrorCodes.HandshakeError, ErrorCodes.StateCommunication, $"Malformed COM_CHANGE_USER: {e.Message}", (byte)(last + 1), cancellationToken).ConfigureAwait(false);
+        }
+
+        var next = (byte)(last + 1);
+        var token = request.AuthResponse;
+        var scramble = identity.Scramble;
+        if (request.AuthPluginName is { } plugin && plugin != AuthPlugins.NativePassword || (identity.Capabilities & CapabilityFlags.PluginAuth) != 0 && request.AuthPluginName is null && token.Length is not (0 or 20))
+        {
+            scramble = NativePassword.CreateScramble();
+            await _client.WritePacketAsync(new AuthSwitchRequest(AuthPlugins.NativePassword, scramble).Serialize(), next, cancellationToken).ConfigureAwait(false);
+            (token, _, last) = await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
+            next = (byte)(last + 1);
+        }
+
+        if (!_context.Users.Verify(request.UserName, token, scramble))
+        {
+            Log.AccessDenied(_logger, _id, _clientAddress, request.UserName, "COM_CHANGE_USER");
+            await _client.WritePacketAsync(new ErrPacket(ErrorCodes.AccessDenied, ErrorCodes.StateAccessDenied,
+                ClientHandshake.AccessDeniedMessage(request.UserName, _clientHost, token.Length > 0)).Serialize(), next, cancellationToken).ConfigureAwait(false);
+            // A failed change of user leaves no authenticated identity: end the session as a server does.
+            return "COM_CHANGE_USER failed authentication";
+        }
+
+        var collation = request.Collation is { } c and > 0 and < 256 ? (byte)c : identity.Collation;
+        _identity = identity with { User = request.UserName, Schema = request.Database, Collation = collation, Scramble = scramble };
+        _profile = ConnectionProfile.For(identity.Capabilities, collation);
+        await ReleaseBackendAsync().ConfigureAwait(false);
+        var error = await TryAcquireForSchemaAsync(request.Database, cancellationToken).ConfigureAwait(false);
+        await _client.WritePacketAsync(error?.Serialize() ?? OkPacket.Create(ServerStatusFlags.Autocommit), next, cancellationToken).ConfigureAwait(false);
+        if (error is null)
+            Log.UserChanged(_logger, _id, request.UserName, request.Database);
+        return null;
+    }
+
+    /// <summary>The one place that decides which backend connection serves the next command. For now every
+    /// statement goes to the primary over the session's own connection.</summary>
+    private async ValueTask<BackendConnection> AcquireBackendAsync(CancellationToken cancellationToken)
+    {
+        if (_backend is { IsBroken: false } current)
+            return current;
+        if (_backend is not null)
+            await ReleaseBackendAsync().ConfigureAwait(false);
+        _backend = await _context.PrimaryPool.LeaseAsync(_profile, cancellationToken).ConfigureAwait(false);
+        _backendDirty = false;
+        return _backend;
+    }
+
+    private async ValueTask ReleaseBackendAsync()
+    {
+        if (_backend is not { } backend)
+            return;
+        _backend = null;
+        var pool = _context.Pools[backend.Endpoint.Name];
+        if (backend.IsBroken)
+            await pool.DiscardAsync(backend, "broken").ConfigureAwait(false);
+        else
+            pool.Return(backend, _backendDirty);
+    }
+
+    private void LogStatement(CommandCode command, ReadOnlySequence<byte> buffer)
+    {
+        if (command is not (CommandCode.Query or CommandCode.StmtPrepare))
+            return;
+        var max = _context.Config.Logging.MaxSqlLength;
+        var available = buffer.Slice(PacketHeader.Size + 1);
+        var text = Encoding.UTF8.GetString(available.Slice(0, Math.Min(available.Length, max)));
+        Log.Statement(_logger, _id, command.ToString(), text.Length >= max ? text + "…" : text);
+    }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+}

@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Backends;
+
+namespace Switchyard.Proxy.Sessions;
+
+/// <summary>
+/// The data path: copies a client command to a backend connection and the backend's answer back to the client
+/// as raw bytes. Only packet headers (and the first bytes of each packet, for the scanner) are read; rows are
+/// never decoded, nothing is allocated per packet, and a large result streams through with back-pressure
+/// because the client side is flushed before more is read from the backend.
+/// </summary>
+internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clientWriter, long maxPacketSize, TimeSpan clientReadTimeout)
+{
+    /// <summary>Flush a long upload to the backend at least this often, so memory stays bounded.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    private ResponseScanner _scanner;
+
+    /// <summary>Status flags of the last response (IN_TRANS, AUTOCOMMIT, …).</summary>
+    public ServerStatusFlags LastStatus => _scanner.Status;
+    public bool LastResponseWasError => _scanner.IsError;
+    public uint LastPreparedStatementId => _scanner.PreparedStatementId;
+
+    /// <summary>Sends the command at the start of <paramref name="buffer"/> (from the client's last read, which
+    /// this method takes over) to the backend.</summary>
+    public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        PacketHeader.TryPeek(buffer, out var header);
+        var packetLength = PacketHeader.Size + (long)header.PayloadLength;
+        var backendWriter = backend.Channel.Writer;
+        if (!header.HasContinuation && buffer.Length >= packetLength)
+        {
+            // The usual case: a whole small command is already buffered.
+            var packet = buffer.Slice(0, packetLength);
+            Copy(packet, backendWriter);
+            clientReader.AdvanceTo(packet.End);
+            await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        buffer = await PumpPacketsAsync(buffer, backend, untilEmptyPacket: false, cancellationToken).ConfigureAwait(false);
+        clientReader.AdvanceTo(buffer.Start);
+        await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams the backend's answer to the client. Returns when the answer is complete.</summary>
+    public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        _scanner.Start(shape, backend.Profile.DeprecateEof);
+        if (shape == ResponseShape.None)
+            return;
+        var backendReader = backend.Channel.Reader;
+        long forwarded = 0;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await backendReader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                backend.MarkBroken();
+                throw new BackendLostException(e.Message, forwarded > 0, e);
+            }
+            var buffer = result.Buffer;
+            ScanStatus status;
+            SequencePosition consumed;
+            try
+            {
+                status = _scanner.Scan(buffer, out consumed);
+            }
+            catch (Protocol.ProtocolException e)
+            {
+                backendReader.AdvanceTo(buffer.Start, buffer.End);
+                backend.MarkBroken();
+                throw new BackendLostException($"backend sent a malformed response: {e.Message}", forwarded > 0, e);
+            }
+            var part = buffer.Slice(0, consumed);
+            Copy(part, clientWriter);
+            forwarded += part.Length;
+            backendReader.AdvanceTo(consumed, status == ScanStatus.NeedMoreData ? buffer.End : consumed);
+
+            switch (status)
+            {
+                case ScanStatus.Complete:
+                    await FlushClientAsync(backend, cancellationToken).ConfigureAwait(false);
+                    return;
+                case ScanStatus.LocalInfileRequested:
+                    await FlushClientAsync(backend, cancellationToken).ConfigureAwait(false);
+                    await ForwardLocalInfileAsync(backend, cancellationToken).ConfigureAwait(false);
+                    _scanner.ResumeAfterLocalInfile();
+                    continue;
+            }
+            if (result.IsCompleted)
+            {
+                backend.MarkBroken();
+                throw new BackendLostException("the backend closed the connection in the middle of a response", forwarded > 0);
+            }
+            if (!part.IsEmpty)
+                await FlushClientAsync(backend, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The client sends the file as packets ending with an empty one; the server answers afterwards.</summary>
+    private async ValueTask ForwardLocalInfileAsync(BackendConnection backend, CancellationToken cancellationToken)
+    {
+        var result = await ReadClientAsync(mid: false, backend, cancellationToken).ConfigureAwait(false);
+        var rest = await PumpPacketsAsync(result.Buffer, backend, untilEmptyPacket: true, cancellationToken).ConfigureAwait(false);
+        clientReader.AdvanceTo(rest.Start);
+        await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies whole packets from the client to the backend as they arrive: one logical packet (a command split at
+    /// 16 MiB), or — for LOCAL INFILE — every packet up to and including the empty one that ends the file.
+    /// Returns the unconsumed rest of the client's buffer; the caller advances the reader to its start.
+    /// </summary>
+    private async ValueTask<ReadOnlySequence<byte>> PumpPacketsAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, bool untilEmptyPacket, CancellationToken cancellationToken)
+    {
+        var backendWriter = backend.Channel.Writer;
+        long logicalLength = 0;
+        while (true)
+        {
+            while (!PacketHeader.TryPeek(buffer, out _))
+                buffer = await ReadMoreAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
+            PacketHeader.TryPeek(buffer, out var header);
+            logicalLength += header.PayloadLength;
+            if (!untilEmptyPacket && logicalLength > maxPacketSize)
+            {
+                backend.MarkBroken();
+                throw new PacketTooLargeException(logicalLength, maxPacketSize);
+            }
+
+            var left = PacketHeader.Size + (long)header.PayloadLength;
+            while (left > 0)
+            {
+                if (buffer.IsEmpty)
+                    buffer = await ReadMoreAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
+                var take = Math.Min(left, buffer.Length);
+                Copy(buffer.Slice(0, take), backendWriter);
+                buffer = buffer.Slice(take);
+                left -= take;
+                // The client's buffer is released on the next read; flushing here keeps the backend side bounded.
+                if (backendWriter.UnflushedBytes >= FlushThreshold)
+                    await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (header.HasContinuation)
+                continue;
+            logicalLength = 0;
+            if (!untilEmptyPacket || header.PayloadLength == 0)
+                return buffer;
+        }
+    }
+
+    private async ValueTask<ReadOnlySequence<byte>> ReadMoreAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        clientReader.AdvanceTo(buffer.Start, buffer.End);
+        var result = await ReadClientAsync(mid: true, backend, cancellationToken).ConfigureAwait(false);
+        return result.Buffer;
+    }
+
+    /// <summary>Reads from the client in the middle of a command: a client that stops sending halfway is dropped
+    /// after the read timeout, as a server's net_read_timeout would.</summary>
+    private async ValueTask<ReadResult> ReadClientAsync(bool mid, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(clientReadTimeout);
+        ReadResult result;
+        try
+        {
+            result = await clientReader.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            backend.MarkBroken();
+            throw new ClientGoneException($"client sent no data for {clientReadTimeout.TotalSeconds:0} s in the middle of a packet");
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            backend.MarkBroken();
+            throw new ClientGoneException(e.Message, e);
+        }
+        if (result.IsCompleted && (mid || result.Buffer.IsEmpty))
+        {
+            backend.MarkBroken();
+            throw new ClientGoneException(result.Buffer.IsEmpty ? "client closed the connection in the middle of a command" : "client sent a truncated packet and closed the connection");
+        }
+        return result;
+    }
+
+    private async ValueTask FlushBackendAsync(BackendConnection backend, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var flush = await backend.Channel.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+                throw new IOException("backend connection closed");
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            backend.MarkBroken();
+            throw new BackendLostException(e.Message, clientSawBytes: false, e);
+        }
+    }
+
+    private async ValueTask FlushClientAsync(BackendConnection backend, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var flush = await clientWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+                throw new IOException("client connection closed");
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The rest of the answer is still on its way from the backend: the connection is in an unknown state.
+            if (!_scanner.IsComplete)
+                backend.MarkBroken();
+            throw new ClientGoneException(e.Message, e);
+        }
+    }
+
+    private static void Copy(in ReadOnlySequence<byte> source, PipeWriter destination)
+    {
+        if (source.IsSingleSegment)
+        {
+            destination.Write(source.FirstSpan);
+            return;
+        }
+        foreach (var segment in source)
+            destination.Write(segment.Span);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Switchyard.Protocol.Framing;
+
+namespace Switchyard.Proxy.Transport;
+
+/// <summary>
+/// One TCP connection seen as a pair of pipes. Built over a <see cref="Stream"/> so that the stream can later be
+/// wrapped in TLS after an SSLRequest without the rest of the proxy noticing.
+/// </summary>
+internal sealed class PacketChannel : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private Stream _stream;
+    private int _disposed;
+
+    public PacketChannel(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        (Reader, Writer) = CreatePipes(_stream);
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+    }
+
+    public PipeReader Reader { get; private set; }
+    public PipeWriter Writer { get; private set; }
+    public IPEndPoint? RemoteEndPoint { get; }
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Replaces the transport stream (e.g. with an SslStream) once nothing is buffered in the pipes.</summary>
+    public async ValueTask UpgradeAsync(Func<Stream, ValueTask<Stream>> wrap)
+    {
+        await Reader.CompleteAsync().ConfigureAwait(false);
+        await Writer.CompleteAsync().ConfigureAwait(false);
+        _stream = await wrap(_stream).ConfigureAwait(false);
+        (Reader, Writer) = CreatePipes(_stream);
+    }
+
+    /// <summary>Writes a payload the proxy built itself as one or more packets, and flushes.</summary>
+    public ValueTask<FlushResult> WritePacketAsync(ReadOnlySpan<byte> payload, byte sequenceId, CancellationToken cancellationToken)
+    {
+        PacketFramer.WritePacket(Writer, payload, sequenceId);
+        return Writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Reads one logical packet for the proxy's own use (handshakes, commands it answers itself).</summary>
+    public async ValueTask<(byte[] Payload, byte SequenceId, byte LastSequenceId)> ReadPacketAsync(int maxLength, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            try
+            {
+                if (PacketFramer.TryReadLogicalPacket(ref buffer, maxLength, out var sequenceId, out var lastSequenceId, out var payload))
+                {
+                    consumed = buffer.Start;
+                    return (payload!, sequenceId, lastSequenceId);
+                }
+                if (result.IsCompleted)
+                    throw new EndOfStreamException("the peer closed the connection");
+            }
+            finally
+            {
+                Reader.AdvanceTo(consumed, buffer.End);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone: nothing to shut down.
+        }
+        await Reader.CompleteAsync().ConfigureAwait(false);
+        await Writer.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Aborts the connection at once (RST), e.g. when the peer hung.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+            _socket.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
+    private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
+    (
+        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
+        PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true))
+    );
+}
