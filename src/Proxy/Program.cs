@@ -21,6 +21,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        SocketEngineTuning.Apply();
         if (args.Length == 0 || args[0] is "--help" or "-h")
         {
             Console.WriteLine(Usage);

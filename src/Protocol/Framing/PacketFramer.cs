@@ -29,15 +29,19 @@ public static class PacketFramer
         var first = true;
         while (true)
         {
-            if (!PacketHeader.TryPeek(cursor, out var header) || cursor.Length < PacketHeader.Size + header.PayloadLength)
+            if (!PacketHeader.TryPeek(cursor, out var header))
+                return false;
+            // Check the limit on the header, before waiting for the payload: otherwise a peer announcing a 16 MiB
+            // packet makes the caller buffer all of it before it is rejected.
+            total += header.PayloadLength;
+            if (total > maxPayloadLength)
+                throw new PacketTooLargeException(total, maxPayloadLength);
+            if (cursor.Length < PacketHeader.Size + header.PayloadLength)
                 return false;
             if (first)
                 firstSequenceId = header.SequenceId;
             first = false;
             lastSequenceId = header.SequenceId;
-            total += header.PayloadLength;
-            if (total > maxPayloadLength)
-                throw new PacketTooLargeException(total, maxPayloadLength);
             cursor = cursor.Slice(PacketHeader.Size + header.PayloadLength);
             if (!header.HasContinuation)
                 break;

@@ -38,7 +38,13 @@ public readonly ref struct OkPacket
         }
         else
         {
+            // MariaDB (and MySQL in practice) send the info as a length-encoded string even without
+            // CLIENT_SESSION_TRACK (seen on the wire: LOAD DATA's "Records: ..." comes as 0x2F + 47 bytes). Keep
+            // the raw rest only if it is not one.
             info = reader.ReadRest();
+            var inner = new PayloadReader(info);
+            if (!inner.IsAtEnd && inner.PeekByte() < 0xFB && inner.PeekByte() == inner.Remaining - 1)
+                info = info[1..];
         }
         return new OkPacket { AffectedRows = affected, LastInsertId = insertId, Status = status, Warnings = warnings, Info = info, SessionStateChanges = state };
     }

@@ -5,13 +5,15 @@ using Switchyard.Proxy.Transport;
 namespace Switchyard.Proxy.Backends;
 
 /// <summary>An authenticated connection to one backend, owned by at most one client session at a time.</summary>
-internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel channel, uint connectionId, ConnectionProfile profile, long createdTimestamp) : IAsyncDisposable
+internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel channel, uint connectionId, ConnectionProfile profile, byte[] scramble, long createdTimestamp) : IAsyncDisposable
 {
     public BackendEndpoint Endpoint { get; } = endpoint;
     public PacketChannel Channel { get; } = channel;
     /// <summary>The server's thread id (what SHOW PROCESSLIST and CONNECTION_ID() show).</summary>
     public uint ConnectionId { get; } = connectionId;
     public ConnectionProfile Profile { get; } = profile;
+    /// <summary>The greeting's scramble: COM_CHANGE_USER authenticates against it.</summary>
+    public byte[] Scramble { get; } = scramble;
     public long CreatedTimestamp { get; } = createdTimestamp;
     public long LastUsedTimestamp { get; set; } = createdTimestamp;
 

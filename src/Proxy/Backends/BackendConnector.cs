@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Authentication;
+using Switchyard.Protocol.Commands;
 using Switchyard.Protocol.Handshake;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Configuration;
@@ -78,12 +79,12 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
                 AuthPluginName = AuthPlugins.NativePassword,
             };
             await channel.WritePacketAsync(response.Serialize(), 1, handshakeTimeout.Token).ConfigureAwait(false);
-            await AuthenticateAsync(endpoint, channel, handshakeTimeout.Token).ConfigureAwait(false);
+            await AuthenticateAsync(endpoint, channel, 3, handshakeTimeout.Token).ConfigureAwait(false);
 
             endpoint.LastGreeting = new BackendGreeting(greeting.ServerVersion, greeting.Capabilities, greeting.IsMariaDb, greeting.CharacterSet);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.BackendConnected(logger, endpoint.Name, endpoint.Address, greeting.ConnectionId, elapsedMs, greeting.ServerVersion);
-            return new BackendConnection(endpoint, channel, greeting.ConnectionId, profile, Stopwatch.GetTimestamp());
+            return new BackendConnection(endpoint, channel, greeting.ConnectionId, profile, greeting.Scramble, Stopwatch.GetTimestamp());
         }
         catch (Exception e)
         {
@@ -102,9 +103,36 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
         }
     }
 
-    private async Task AuthenticateAsync(BackendEndpoint endpoint, PacketChannel channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns a used connection to a fresh state with COM_CHANGE_USER to the proxy's own user: unlike
+    /// COM_RESET_CONNECTION (which keeps the current database on MariaDB), it also drops the schema, so no
+    /// client ever inherits another client's `USE`.
+    /// </summary>
+    public async Task ResetAsync(BackendConnection connection, CancellationToken cancellationToken)
     {
-        for (var round = 0; round < 3; round++)
+        var request = new ChangeUserRequest
+        {
+            UserName = credentials.User,
+            AuthResponse = NativePassword.ComputeToken(credentials.Password, connection.Scramble),
+            Collation = connection.Profile.Collation,
+            AuthPluginName = AuthPlugins.NativePassword,
+        };
+        try
+        {
+            await connection.Channel.WritePacketAsync(request.Serialize(ConnectionProfile.Base), 0, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(connection.Endpoint, connection.Channel, 2, cancellationToken).ConfigureAwait(false);
+            connection.Schema = null;
+        }
+        catch
+        {
+            connection.MarkBroken();
+            throw;
+        }
+    }
+
+    private async Task AuthenticateAsync(BackendEndpoint endpoint, PacketChannel channel, int rounds, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < rounds; round++)
         {
             var (payload, sequenceId, _) = await channel.ReadPacketAsync(MaxHandshakePacket, cancellationToken).ConfigureAwait(false);
             switch (payload.Length > 0 ? payload[0] : (byte)0xFF)

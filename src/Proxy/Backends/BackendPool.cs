@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Switchyard.Protocol.Commands;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Logging;
 
@@ -10,7 +9,7 @@ namespace Switchyard.Proxy.Backends;
 /// <summary>
 /// Connections to one backend: idle ones kept per <see cref="ConnectionProfile"/>, a cap on open connections,
 /// a bounded wait when the cap is reached, and idle/age expiry. A returned connection is reset
-/// (COM_RESET_CONNECTION) before anyone else gets it, so no session state leaks between clients.
+/// (COM_CHANGE_USER, see BackendConnector.ResetAsync) before anyone else gets it, so no session state leaks between clients.
 /// </summary>
 internal sealed class BackendPool : IAsyncDisposable
 {
@@ -104,13 +103,7 @@ internal sealed class BackendPool : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var error = await connection.RunSimpleCommandAsync(CommandCode.ResetConnection, ReadOnlyMemory<byte>.Empty, timeout.Token).ConfigureAwait(false);
-            if (error is not null)
-            {
-                await CloseAsync(connection, $"reset failed: {error.Message}").ConfigureAwait(false);
-                return;
-            }
-            connection.Schema = null;
+            await _connector.ResetAsync(connection, timeout.Token).ConfigureAwait(false);
             PushIdle(connection);
         }
         catch (Exception e)

@@ -20,9 +20,15 @@ internal static class LoggingSetup
             _ => LogEventLevel.Information,
         };
         var configuration = new LoggerConfiguration().MinimumLevel.Is(level).Enrich.FromLogContext();
-        configuration = config.Format == "json"
-            ? configuration.WriteTo.Console(new CompactJsonFormatter())
-            : configuration.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+        // Console writes happen on a background thread: sessions run on the socket engine's thread
+        // (see SocketEngineTuning) and must never block on a slow terminal or pipe.
+        configuration = configuration.WriteTo.Async(sink =>
+        {
+            if (config.Format == "json")
+                sink.Console(new CompactJsonFormatter());
+            else
+                sink.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+        });
         var serilog = configuration.CreateLogger();
         return LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddSerilog(serilog, dispose: true));
     }

@@ -17,8 +17,9 @@ namespace Switchyard.Proxy.Sessions;
 
 /// <summary>
 /// One client connection: handshake, then a loop of commands. Most commands are forwarded as raw bytes by
-/// <see cref="CommandForwarder"/>; the proxy answers COM_QUIT, COM_CHANGE_USER and COM_RESET_CONNECTION
-/// itself because they concern the client's identity and state, not one backend connection. The backend
+/// <see cref="CommandForwarder"/> (COM_RESET_CONNECTION too: the backend's own reset has exactly the server's
+/// semantics); the proxy answers COM_QUIT and COM_CHANGE_USER itself because they concern the client's
+/// identity, which the backend never sees. The backend
 /// connection is obtained through <see cref="AcquireBackendAsync"/> before each command, so that the choice
 /// of connection can change from one statement to the next.
 /// </summary>
@@ -210,13 +211,9 @@ internal sealed class ClientSession : IAsyncDisposable
                     if (await ChangeUserAsync(cancellationToken).ConfigureAwait(false) is { } closeReason)
                         return closeReason;
                     break;
-                case CommandCode.ResetConnection:
-                    reader.AdvanceTo(buffer.Start);
-                    await ResetConnectionAsync(cancellationToken).ConfigureAwait(false);
-                    break;
                 case CommandCode.Query or CommandCode.InitDb or CommandCode.FieldList or CommandCode.Statistics or CommandCode.Ping
                     or CommandCode.SetOption or CommandCode.StmtPrepare or CommandCode.StmtExecute or CommandCode.StmtSendLongData
-                    or CommandCode.StmtClose or CommandCode.StmtReset or CommandCode.StmtFetch:
+                    or CommandCode.StmtClose or CommandCode.StmtReset or CommandCode.StmtFetch or CommandCode.ResetConnection:
                     if (await ForwardAsync(command, buffer, cancellationToken).ConfigureAwait(false) is { } endReason)
                         return endReason;
                     break;
@@ -254,7 +251,7 @@ internal sealed class ClientSession : IAsyncDisposable
             await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
             await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken).ConfigureAwait(false);
             if (command == CommandCode.InitDb && !_forwarder.LastResponseWasError)
-                backend.Schema = null; // known only to the server now; a reset reapplies the handshake schema
+                backend.Schema = null; // the schema the client chose is now known only to the server
             return null;
         }
         catch (PacketTooLargeException e)
@@ -308,33 +305,6 @@ internal sealed class ClientSession : IAsyncDisposable
             // The client is gone as well; nothing more to tell it.
         }
         return $"protocol error: {message}";
-    }
-
-    /// <summary>COM_RESET_CONNECTION: the backend clears its session state; the schema goes back to the one the
-    /// client connected with, as on a server.</summary>
-    private async Task ResetConnectionAsync(CancellationToken cancellationToken)
-    {
-        await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
-        var identity = _identity!;
-        try
-        {
-            var backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
-            var error = await backend.RunSimpleCommandAsync(CommandCode.ResetConnection, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            backend.Schema = null;
-            if (error is null && identity.Schema is not null)
-            {
-                error = await backend.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(identity.Schema), cancellationToken).ConfigureAwait(false);
-                if (error is null)
-                    backend.Schema = identity.Schema;
-            }
-            var reply = error?.Serialize() ?? OkPacket.Create(ServerStatusFlags.Autocommit, sessionTrack: false);
-            await _client.WritePacketAsync(reply, 1, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException or IOException or EndOfStreamException or InvalidDataException)
-        {
-            await ReleaseBackendAsync().ConfigureAwait(false);
-            await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, $"Switchyard: reset failed: {e.Message}").Serialize(), 1, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>COM_CHANGE_USER: authenticate the new user against the proxy's users, then give the session a

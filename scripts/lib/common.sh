@@ -1,0 +1,50 @@
+# Shared helpers for the scripts in scripts/ and .ci/run. Source it; it sets nothing else.
+# shellcheck shell=bash
+
+# The repository root, whatever the caller's working directory.
+SWITCHYARD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Seconds since the epoch with milliseconds, for elapsed-time prints (no bc/python needed).
+now_ms() { date +%s%3N; }
+elapsed() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03d s' $((ms / 1000)) $((ms % 1000)); }
+
+# True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp, no nc needed).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Install Debian packages that are missing. Runs `apt-get update` at most once per process.
+# A fresh CI machine has none of the MariaDB packages; a developer machine usually has them all,
+# so the common case costs one dpkg query and no network.
+_apt_updated=0
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    [[ $(id -u) -eq 0 ]] || die "missing packages ${missing[*]}: install them as root (apt-get install ${missing[*]})"
+    log "installing ${missing[*]} from Debian packages"
+    export DEBIAN_FRONTEND=noninteractive
+    if [[ $_apt_updated -eq 0 ]]; then apt-get update -qq; _apt_updated=1; fi
+    # The mariadb-server package would start its own service on 3306 and take the primary's port.
+    # Docker-style images refuse that through /usr/sbin/policy-rc.d (exit 101); if this machine has
+    # no such file, put one in place for the duration of the install only.
+    local own_policy=0
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    local rc=0
+    apt-get install -y -qq "${missing[@]}" >/dev/null || rc=$?
+    [[ $own_policy -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+    # A refused service start can make a postinst complain; what matters is that the packages are there.
+    for p in "${missing[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+            || die "apt-get install $p failed (exit $rc)"
+    done
+}
+
+# The MariaDB client, always over TCP and never reading ~/.my.cnf or /etc/mysql (so a developer's own
+# settings cannot change what the scripts do). Usage: sql PORT [mariadb args...]
+sql() { local port=$1; shift; mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot "$@"; }

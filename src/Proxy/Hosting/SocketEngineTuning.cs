@@ -1,0 +1,25 @@
+namespace Switchyard.Proxy.Hosting;
+
+/// <summary>
+/// Runs socket completions inline on .NET's epoll threads instead of handing each one to the thread pool.
+/// A proxy does a little work per packet and then waits on a socket again, so the hand-off (a wake-up and a
+/// context switch per completion) cost more than the work itself: measured on 2 cores, point-select proxy
+/// CPU fell from about 30 to 20 µs per statement. The price is that session code must never block a thread
+/// (it does not: everything is async and logging is asynchronous). Operators can still override both values
+/// with the same environment variables.
+/// </summary>
+internal static class SocketEngineTuning
+{
+    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const string EngineThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
+    /// <summary>Must run before the first socket is created: the runtime reads these once.</summary>
+    public static void Apply()
+    {
+        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+            Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        // With inline completions the epoll threads do all proxy work: give it half the cores.
+        if (Environment.GetEnvironmentVariable(EngineThreads) is null)
+            Environment.SetEnvironmentVariable(EngineThreads, Math.Max(1, Environment.ProcessorCount / 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
