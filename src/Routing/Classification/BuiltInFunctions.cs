@@ -69,7 +69,7 @@ internal static class BuiltInFunctions
         "BIN_TO_UUID", "UUID_TO_BIN", "UUID", "UUID_SHORT", "IS_UUID", "SYS_GUID", "INET_ATON", "INET_NTOA",
         "INET6_ATON", "INET6_NTOA", "IS_IPV4", "IS_IPV6", "IS_IPV4_COMPAT", "IS_IPV4_MAPPED", "SLEEP",
         "NAME_CONST", "DEFAULT", "GTID_SUBSET", "GTID_SUBTRACT", "COLUMN_CREATE", "COLUMN_GET", "COLUMN_JSON",
-        "COLUMN_LIST", "COLUMN_EXISTS", "COLUMN_CHECK", "COLUMN_ADD", "COLUMN_DELETE",
+        "COLUMN_LIST", "COLUMN_EXISTS", "COLUMN_CHECK", "COLUMN_ADD", "COLUMN_DELETE", "ROWNUM", "UUID_V4", "UUID_V7",
 
         // Hashing, encryption and compression.
         "AES_DECRYPT", "AES_ENCRYPT", "COMPRESS", "UNCOMPRESS", "UNCOMPRESSED_LENGTH", "MD5", "SHA", "SHA1",
@@ -107,9 +107,9 @@ internal static class BuiltInFunctions
     // Built-ins that read, but only give the right answer on the primary.
     private static readonly (string Name, StatementFlags Flags)[] PrimaryOnlyFunctions =
     [
-        ("GET_LOCK", StatementFlags.LockFunction),
+        ("GET_LOCK", StatementFlags.LockFunction | StatementFlags.NamedLockAcquire),
         ("RELEASE_LOCK", StatementFlags.LockFunction),
-        ("RELEASE_ALL_LOCKS", StatementFlags.LockFunction),
+        ("RELEASE_ALL_LOCKS", StatementFlags.LockFunction | StatementFlags.ReleaseAllNamedLocks),
         ("IS_FREE_LOCK", StatementFlags.LockFunction),
         ("IS_USED_LOCK", StatementFlags.LockFunction),
         ("LAST_INSERT_ID", StatementFlags.LastInsertId),

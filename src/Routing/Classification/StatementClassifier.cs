@@ -217,7 +217,9 @@ internal static class StatementClassifier
             case LeadingKeyword.Xa:
                 return ClassifyXa(ref lexer, ref flags);
             case LeadingKeyword.LockOrUnlock:
-                flags |= StatementFlags.LockTables;
+                flags |= lexer.IsWord(first, "UNLOCK"u8)
+                    ? StatementFlags.LockTables | StatementFlags.TableUnlock
+                    : StatementFlags.LockTables;
                 return StatementClass.Write;
             case LeadingKeyword.Flush:
                 return ClassifyFlush(ref lexer, ref flags);

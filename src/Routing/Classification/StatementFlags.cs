@@ -85,4 +85,16 @@ internal enum StatementFlags : uint
     /// <summary>SHOW WARNINGS/ERRORS, SHOW COUNT(*) WARNINGS, GET DIAGNOSTICS: they describe the previous
     /// statement, so they belong on the backend that ran it.</summary>
     PreviousStatementDiagnostics = 1u << 22,
+
+    /// <summary>GET_LOCK: the connection may now hold a named lock, so the session must stay on it. Set with
+    /// <see cref="LockFunction"/>, which alone does not say whether a lock was taken (IS_FREE_LOCK).</summary>
+    NamedLockAcquire = 1u << 23,
+
+    /// <summary>RELEASE_ALL_LOCKS(): every named lock of the connection is released, so a pin for named locks
+    /// may end (when no <see cref="NamedLockAcquire"/> came with it). Set with <see cref="LockFunction"/>.</summary>
+    ReleaseAllNamedLocks = 1u << 24,
+
+    /// <summary>UNLOCK TABLES / UNLOCK INSTANCE: the table (or instance) locks of the connection are released.
+    /// Set with <see cref="LockTables"/>, which keeps the statement itself on the primary.</summary>
+    TableUnlock = 1u << 25,
 }
