@@ -10,6 +10,8 @@ public static class ErrorCodes
     public const ushort NetPacketsOutOfOrder = 1156; // ER_NET_PACKETS_OUT_OF_ORDER
     public const ushort NetReadError = 1158;         // ER_NET_READ_ERROR
     public const ushort NotSupportedYet = 1235;      // ER_NOT_SUPPORTED_YET
+    public const ushort UnknownStatement = 1243;     // ER_UNKNOWN_STMT_HANDLER
+    public const ushort TooManyStatements = 1461;    // ER_MAX_PREPARED_STMT_COUNT_REACHED
     public const ushort ConnectionKilled = 1927;     // ER_CONNECTION_KILLED
     public const ushort CannotConnect = 2003;        // CR_CONN_HOST_ERROR: the backend could not be reached
     public const ushort ServerLost = 2013;           // CR_SERVER_LOST: the backend went away mid-command

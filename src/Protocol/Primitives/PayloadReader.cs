@@ -21,6 +21,26 @@ public ref struct PayloadReader
     public readonly int Remaining => _buffer.Length - _offset;
     public readonly bool IsAtEnd => _offset >= _buffer.Length;
 
+    /// <summary>Reads a length-encoded integer from the start of <paramref name="span"/> and slices it off, without
+    /// throwing: false when the span is too short or the first byte is not an integer prefix (0xFB, 0xFF).</summary>
+    public static bool TrySkipLengthEncodedInteger(ref ReadOnlySpan<byte> span, out ulong value)
+    {
+        value = 0;
+        if (span.IsEmpty)
+            return false;
+        var first = span[0];
+        int size = first switch { < 0xFB => 0, 0xFC => 2, 0xFD => 3, 0xFE => 8, _ => -1 };
+        if (size < 0 || span.Length < 1 + size)
+            return false;
+        if (size == 0)
+            value = first;
+        else
+            for (var i = size; i >= 1; i--)
+                value = value << 8 | span[i];
+        span = span[(1 + size)..];
+        return true;
+    }
+
     public byte ReadByte()
     {
         Require(1);

@@ -50,22 +50,22 @@ public readonly ref struct OkPacket
     }
 
     /// <summary>Reads just the status flags; false if the payload is too short to hold them.</summary>
-    public static bool TryReadStatus(ReadOnlySpan<byte> payload, out ServerStatusFlags status)
+    public static bool TryReadStatus(ReadOnlySpan<byte> payload, out ServerStatusFlags status) =>
+        TryReadHeader(payload, out _, out status, out _);
+
+    /// <summary>Reads the fixed start of an OK (or OK-shaped terminator) without throwing: the scanner calls it
+    /// on every response terminator. False if the payload is too short.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> payload, out ulong lastInsertId, out ServerStatusFlags status, out ushort warnings)
     {
+        lastInsertId = 0;
         status = default;
-        try
-        {
-            var reader = new PayloadReader(payload);
-            reader.Skip(1);
-            reader.ReadLengthEncodedInteger();
-            reader.ReadLengthEncodedInteger();
-            status = (ServerStatusFlags)reader.ReadUInt16();
-            return true;
-        }
-        catch (ProtocolException)
-        {
+        warnings = 0;
+        var rest = payload.Length > 0 ? payload[1..] : payload;
+        if (!PayloadReader.TrySkipLengthEncodedInteger(ref rest, out _) || !PayloadReader.TrySkipLengthEncodedInteger(ref rest, out lastInsertId) || rest.Length < 4)
             return false;
-        }
+        status = (ServerStatusFlags)(rest[0] | rest[1] << 8);
+        warnings = (ushort)(rest[2] | rest[3] << 8);
+        return true;
     }
 
     /// <summary>A plain OK for replies the proxy makes itself (COM_CHANGE_USER, handshake end).</summary>

@@ -26,6 +26,10 @@ public struct ResponseScanner
 
     /// <summary>Status flags of the last OK/EOF seen: the server's word on transaction state.</summary>
     public ServerStatusFlags Status { get; private set; }
+    /// <summary>Warning count of the last OK/EOF: non-zero means SHOW WARNINGS must reach the same connection.</summary>
+    public ushort Warnings { get; private set; }
+    /// <summary>The last OK's insert id: non-zero means LAST_INSERT_ID() must reach the same connection.</summary>
+    public ulong LastInsertId { get; private set; }
     /// <summary>The response ended with an ERR packet.</summary>
     public bool IsError { get; private set; }
     public ushort ErrorCode { get; private set; }
@@ -355,14 +359,22 @@ public struct ResponseScanner
 
     private void ReadOkStatus(ReadOnlySpan<byte> start)
     {
-        if (OkPacket.TryReadStatus(start, out var status))
+        if (OkPacket.TryReadHeader(start, out var insertId, out var status, out var warnings))
+        {
             Status = status;
+            Warnings = warnings;
+            if (start[0] == OkPacket.Header)
+                LastInsertId = insertId;
+        }
     }
 
     private void ReadEofStatus(ReadOnlySpan<byte> start)
     {
         if (start.Length >= 5)
+        {
+            Warnings = BinaryPrimitives.ReadUInt16LittleEndian(start[1..]);
             Status = (ServerStatusFlags)BinaryPrimitives.ReadUInt16LittleEndian(start[3..]);
+        }
     }
 
     private void EndOfResult()

@@ -1,6 +1,10 @@
+using System.Text;
 using Switchyard.Protocol.Commands;
+using Switchyard.Protocol.PreparedStatements;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Transport;
+using Switchyard.Proxy.Statements;
+using Switchyard.Routing.Sessions;
 
 namespace Switchyard.Proxy.Backends;
 
@@ -23,6 +27,13 @@ internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel 
     /// <summary>Schema the connection is in, as far as the proxy knows (null: none or unknown).</summary>
     public string? Schema { get; set; }
 
+    /// <summary>The movable session state (SET SESSION variables, names, isolation) last applied on the
+    /// connection; the next session that leases it replays only the difference to its own.</summary>
+    public SessionState AppliedState { get; set; } = SessionState.Empty;
+
+    /// <summary>Statements prepared on this connection, by SQL text (shared by every session that leases it).</summary>
+    public BackendStatementCache Statements { get; } = new();
+
     public void MarkBroken() => IsBroken = true;
 
     /// <summary>Runs a command whose answer is one OK/ERR packet, for the proxy's own bookkeeping
@@ -41,6 +52,34 @@ internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel 
             if (response.Length == 0 || (response[0] != OkPacket.Header && response[0] != OkPacket.EofHeader))
                 throw new InvalidDataException($"unexpected answer 0x{(response.Length > 0 ? response[0] : 0):X2} to {command}");
             return null;
+        }
+        catch
+        {
+            MarkBroken();
+            throw;
+        }
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> for the proxy's own use (a client statement executed on a connection
+    /// that has not prepared it yet): the definitions that follow PREPARE_OK are read and dropped.</summary>
+    public async ValueTask<(uint Id, ushort Parameters, ErrPacket? Error)> PrepareAsync(string sql, CancellationToken cancellationToken)
+    {
+        var payload = new byte[1 + Encoding.UTF8.GetByteCount(sql)];
+        payload[0] = (byte)CommandCode.StmtPrepare;
+        Encoding.UTF8.GetBytes(sql, payload.AsSpan(1));
+        try
+        {
+            await Channel.WritePacketAsync(payload, 0, cancellationToken).ConfigureAwait(false);
+            var (first, _, _) = await Channel.ReadPacketAsync(1 << 20, cancellationToken).ConfigureAwait(false);
+            if (first.Length > 0 && first[0] == ErrPacket.Header)
+                return (0, 0, ErrPacket.Parse(first));
+            if (!StmtPrepareOk.TryParse(first, out var ok))
+                throw new InvalidDataException("malformed COM_STMT_PREPARE_OK");
+            var eof = Profile.DeprecateEof ? 0 : 1;
+            var follow = (ok.ParameterCount > 0 ? ok.ParameterCount + eof : 0) + (ok.ColumnCount > 0 ? ok.ColumnCount + eof : 0);
+            for (var i = 0; i < follow; i++)
+                await Channel.ReadPacketAsync(1 << 24, cancellationToken).ConfigureAwait(false);
+            return (ok.StatementId, ok.ParameterCount, null);
         }
         catch
         {

@@ -7,6 +7,7 @@ using Switchyard.Protocol.Commands;
 using Switchyard.Protocol.Handshake;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Routing.Sessions;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Transport;
 
@@ -16,6 +17,8 @@ namespace Switchyard.Proxy.Backends;
 /// connect and handshake times (a SIGSTOP'd server accepts TCP but never greets).</summary>
 internal sealed class BackendConnector(BackendCredentials credentials, BackendTimeouts timeouts, ILogger logger)
 {
+    public BackendTimeouts Timeouts => timeouts;
+
     private const int MaxHandshakePacket = 64 * 1024;
 
     public async Task<BackendConnection> ConnectAsync(BackendEndpoint endpoint, ConnectionProfile profile, CancellationToken cancellationToken)
@@ -122,6 +125,8 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
             await connection.Channel.WritePacketAsync(request.Serialize(ConnectionProfile.Base), 0, cancellationToken).ConfigureAwait(false);
             await AuthenticateAsync(connection.Endpoint, connection.Channel, 2, cancellationToken).ConfigureAwait(false);
             connection.Schema = null;
+            connection.AppliedState = SessionState.Empty;
+            connection.Statements.Clear(); // the server dropped them with the session
         }
         catch
         {

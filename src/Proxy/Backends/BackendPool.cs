@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Configuration;
@@ -8,8 +7,12 @@ namespace Switchyard.Proxy.Backends;
 
 /// <summary>
 /// Connections to one backend: idle ones kept per <see cref="ConnectionProfile"/>, a cap on open connections,
-/// a bounded wait when the cap is reached, and idle/age expiry. A returned connection is reset
-/// (COM_CHANGE_USER, see BackendConnector.ResetAsync) before anyone else gets it, so no session state leaks between clients.
+/// a bounded wait when the cap is reached, idle/age expiry and a minimum of idle connections kept warm. Sessions
+/// lease a connection per statement and give it back at once unless something pins them to it, so leasing and
+/// returning are cheap (a lock and an array stack, no allocation). A connection is returned either clean — its
+/// movable session state is recorded on it and replayed or undone by the next user — or dirty, when it may hold
+/// state that cannot move (temporary tables, user variables, locks); a dirty one is reset with COM_CHANGE_USER
+/// (see BackendConnector.ResetAsync) before anyone else gets it, so no state leaks between clients.
 /// </summary>
 internal sealed class BackendPool : IAsyncDisposable
 {
@@ -17,11 +20,13 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly BackendConnector _connector;
     private readonly PoolConfig _config;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<ConnectionProfile, ConcurrentStack<BackendConnection>> _idle = new();
+    private readonly Dictionary<ConnectionProfile, Stack<BackendConnection>> _idle = new();
+    private readonly Lock _idleLock = new();
     private readonly SemaphoreSlim _slots;
     private readonly Timer _reaper;
     private int _open;
     private int _idleCount;
+    private int _leased;
     private volatile bool _disposed;
 
     public BackendPool(BackendEndpoint endpoint, BackendConnector connector, PoolConfig config, ILogger logger)
@@ -38,19 +43,17 @@ internal sealed class BackendPool : IAsyncDisposable
     public BackendEndpoint Endpoint => _endpoint;
     public int OpenConnections => Volatile.Read(ref _open);
     public int IdleConnections => Volatile.Read(ref _idleCount);
+    /// <summary>Connections lent to sessions right now (the least-connections policy balances on it).</summary>
+    public int LeasedConnections => Volatile.Read(ref _leased);
 
     public async ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_idle.TryGetValue(profile, out var stack))
+        while (TryPopIdle(profile, out var idle))
         {
-            while (stack.TryPop(out var idle))
-            {
-                Interlocked.Decrement(ref _idleCount);
-                if (!IsExpired(idle, Stopwatch.GetTimestamp()))
-                    return idle;
-                await CloseAsync(idle, "expired").ConfigureAwait(false);
-            }
+            if (!IsExpired(idle, Stopwatch.GetTimestamp()))
+                return Leased(idle);
+            await CloseAsync(idle, "expired").ConfigureAwait(false);
         }
 
         if (!_slots.Wait(0))
@@ -70,7 +73,8 @@ internal sealed class BackendPool : IAsyncDisposable
         {
             var connection = await _connector.ConnectAsync(_endpoint, profile, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _open);
-            return connection;
+            RememberProfile(profile);
+            return Leased(connection);
         }
         catch
         {
@@ -82,6 +86,7 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Takes a connection back. <paramref name="dirty"/>: the client may have left session state on it.</summary>
     public void Return(BackendConnection connection, bool dirty)
     {
+        Interlocked.Decrement(ref _leased);
         if (_disposed || connection.IsBroken || IsExpired(connection, Stopwatch.GetTimestamp()))
         {
             _ = CloseAsync(connection, connection.IsBroken ? "broken" : "expired or pool closed");
@@ -96,7 +101,21 @@ internal sealed class BackendPool : IAsyncDisposable
     }
 
     /// <summary>Closes a connection whose state cannot be trusted, freeing its slot.</summary>
-    public ValueTask DiscardAsync(BackendConnection connection, string reason) => CloseAsync(connection, reason);
+    public ValueTask DiscardAsync(BackendConnection connection, string reason)
+    {
+        Interlocked.Decrement(ref _leased);
+        return CloseAsync(connection, reason);
+    }
+
+    private BackendConnection Leased(BackendConnection connection)
+    {
+        Interlocked.Increment(ref _leased);
+        return connection;
+    }
+
+    /// <summary>Resets a leased connection in place (COM_CHANGE_USER): no schema, no session state.</summary>
+    public Task ResetAsync(BackendConnection connection, CancellationToken cancellationToken) =>
+        _connector.ResetAsync(connection, cancellationToken);
 
     private async Task ResetAndPushAsync(BackendConnection connection)
     {
@@ -115,22 +134,54 @@ internal sealed class BackendPool : IAsyncDisposable
     private void PushIdle(BackendConnection connection)
     {
         connection.LastUsedTimestamp = Stopwatch.GetTimestamp();
-        _idle.GetOrAdd(connection.Profile, _ => new ConcurrentStack<BackendConnection>()).Push(connection);
-        Interlocked.Increment(ref _idleCount);
+        lock (_idleLock)
+        {
+            if (!_idle.TryGetValue(connection.Profile, out var stack))
+                _idle[connection.Profile] = stack = new Stack<BackendConnection>();
+            stack.Push(connection);
+            _idleCount++;
+        }
+    }
+
+    private bool TryPopIdle(ConnectionProfile profile, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BackendConnection? connection)
+    {
+        lock (_idleLock)
+        {
+            if (_idle.TryGetValue(profile, out var stack) && stack.TryPop(out connection))
+            {
+                _idleCount--;
+                return true;
+            }
+        }
+        connection = null;
+        return false;
     }
 
     private bool TryEvictIdleOfOtherProfile(ConnectionProfile wanted, out BackendConnection? victim)
     {
-        foreach (var (profile, stack) in _idle)
+        lock (_idleLock)
         {
-            if (profile != wanted && stack.TryPop(out victim))
+            foreach (var (profile, stack) in _idle)
             {
-                Interlocked.Decrement(ref _idleCount);
-                return true;
+                if (profile != wanted && stack.TryPop(out victim))
+                {
+                    _idleCount--;
+                    return true;
+                }
             }
         }
         victim = null;
         return false;
+    }
+
+    /// <summary>Profiles that clients have used: the ones kept warm up to min_idle.</summary>
+    private void RememberProfile(ConnectionProfile profile)
+    {
+        lock (_idleLock)
+        {
+            if (!_idle.ContainsKey(profile))
+                _idle[profile] = new Stack<BackendConnection>();
+        }
     }
 
     private bool IsExpired(BackendConnection connection, long now) =>
@@ -140,24 +191,63 @@ internal sealed class BackendPool : IAsyncDisposable
     private void ReapExpired()
     {
         var now = Stopwatch.GetTimestamp();
-        foreach (var stack in _idle.Values)
+        List<BackendConnection>? expired = null;
+        List<ConnectionProfile>? profiles = null;
+        lock (_idleLock)
         {
-            // Pop everything, keep the fresh ones: stacks are small and this runs rarely.
-            var keep = new List<BackendConnection>();
-            while (stack.TryPop(out var connection))
+            foreach (var (profile, stack) in _idle)
             {
-                Interlocked.Decrement(ref _idleCount);
-                if (IsExpired(connection, now))
-                    _ = CloseAsync(connection, "idle timeout or max age");
-                else
-                    keep.Add(connection);
-            }
-            for (var i = keep.Count - 1; i >= 0; i--)
-            {
-                stack.Push(keep[i]);
-                Interlocked.Increment(ref _idleCount);
+                (profiles ??= []).Add(profile);
+                if (stack.Count == 0)
+                    continue;
+                // Keep the fresh ones in their order: stacks are small and this runs rarely.
+                var all = stack.ToArray();
+                stack.Clear();
+                for (var i = all.Length - 1; i >= 0; i--)
+                {
+                    if (IsExpired(all[i], now))
+                        (expired ??= []).Add(all[i]);
+                    else
+                        stack.Push(all[i]);
+                }
+                _idleCount -= all.Length - stack.Count;
             }
         }
+        foreach (var connection in expired ?? [])
+            _ = CloseAsync(connection, "idle timeout or max age");
+        if (_config.MinIdle > 0 && profiles is not null && !_disposed)
+            _ = TopUpAsync(profiles);
+    }
+
+    /// <summary>Opens connections until each used profile has min_idle idle ones (within the cap), so a burst of
+    /// clients does not wait for connects.</summary>
+    private async Task TopUpAsync(List<ConnectionProfile> profiles)
+    {
+        foreach (var profile in profiles)
+        {
+            while (!_disposed && IdleOf(profile) < _config.MinIdle && _slots.Wait(0))
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(_connector.Timeouts.Connect + _connector.Timeouts.Handshake);
+                    var connection = await _connector.ConnectAsync(_endpoint, profile, timeout.Token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _open);
+                    PushIdle(connection);
+                }
+                catch (Exception)
+                {
+                    // Logged by the connector; the next tick tries again.
+                    _slots.Release();
+                    return;
+                }
+            }
+        }
+    }
+
+    private int IdleOf(ConnectionProfile profile)
+    {
+        lock (_idleLock)
+            return _idle.TryGetValue(profile, out var stack) ? stack.Count : 0;
     }
 
     private async ValueTask CloseAsync(BackendConnection connection, string reason)
@@ -179,13 +269,15 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         _disposed = true;
         await _reaper.DisposeAsync().ConfigureAwait(false);
-        foreach (var stack in _idle.Values)
+        List<BackendConnection> all = [];
+        lock (_idleLock)
         {
-            while (stack.TryPop(out var connection))
-            {
-                Interlocked.Decrement(ref _idleCount);
-                await CloseAsync(connection, "pool closed").ConfigureAwait(false);
-            }
+            foreach (var stack in _idle.Values)
+                all.AddRange(stack);
+            _idle.Clear();
+            _idleCount = 0;
         }
+        foreach (var connection in all)
+            await CloseAsync(connection, "pool closed").ConfigureAwait(false);
     }
 }

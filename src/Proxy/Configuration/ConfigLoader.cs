@@ -1,5 +1,6 @@
 using System.Net;
 using Switchyard.Protocol.Authentication;
+using Switchyard.Routing.Balancing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -47,7 +48,7 @@ public static class ConfigLoader
 
     private static SwitchyardConfig Read(YamlSection root)
     {
-        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "users", "backends", "server_version");
+        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "users", "backends", "server_version");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -117,7 +118,7 @@ public static class ConfigLoader
 
         if (root.Section("pool") is { } pool)
         {
-            pool.AllowOnly("max_connections_per_backend", "wait_timeout", "idle_timeout", "max_age");
+            pool.AllowOnly("max_connections_per_backend", "min_idle", "wait_timeout", "idle_timeout", "max_age");
             config = config with
             {
                 Pool = new PoolConfig
@@ -126,6 +127,36 @@ public static class ConfigLoader
                     WaitTimeout = pool.Duration("wait_timeout", defaults.Pool.WaitTimeout, TimeSpan.Zero),
                     IdleTimeout = pool.Duration("idle_timeout", defaults.Pool.IdleTimeout, TimeSpan.FromSeconds(1)),
                     MaxAge = pool.Duration("max_age", defaults.Pool.MaxAge, TimeSpan.FromSeconds(1)),
+                    MinIdle = pool.Int("min_idle", defaults.Pool.MinIdle, 0, 10_000),
+                },
+            };
+        }
+
+        if (root.Section("routing") is { } routing)
+        {
+            routing.AllowOnly("read_balancing", "replica_retry_delay");
+            var policy = routing.String("read_balancing") ?? defaults.Routing.ReadBalancing;
+            if (!BalancingPolicies.IsKnown(policy))
+                routing.Error(routing.Get("read_balancing")!, $"'routing.read_balancing' must be one of {BalancingPolicyNames.RoundRobin}, {BalancingPolicyNames.Weighted}, {BalancingPolicyNames.LeastConnections}, not '{policy}'");
+            config = config with
+            {
+                Routing = new RoutingConfig
+                {
+                    ReadBalancing = policy,
+                    ReplicaRetryDelay = routing.Duration("replica_retry_delay", defaults.Routing.ReplicaRetryDelay, TimeSpan.FromMilliseconds(10)),
+                },
+            };
+        }
+
+        if (root.Section("prepared_statements") is { } statements)
+        {
+            statements.AllowOnly("max_per_connection", "max_per_session");
+            config = config with
+            {
+                PreparedStatements = new PreparedStatementsConfig
+                {
+                    MaxPerConnection = statements.Int("max_per_connection", defaults.PreparedStatements.MaxPerConnection, 1, 100_000),
+                    MaxPerSession = statements.Int("max_per_session", defaults.PreparedStatements.MaxPerSession, 1, 1_000_000),
                 },
             };
         }
@@ -177,6 +208,8 @@ public static class ConfigLoader
         var primaries = config.Backends.Count(b => b.Role == BackendRole.Primary);
         if (config.Backends.Count > 0 && primaries != 1)
             errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}"));
+        if (config.Pool.MinIdle > config.Pool.MaxConnectionsPerBackend)
+            errors.Add(new ConfigError($"pool.min_idle ({config.Pool.MinIdle}) exceeds pool.max_connections_per_backend ({config.Pool.MaxConnectionsPerBackend})"));
         if (config.MySqlListener == config.HttpListener)
             errors.Add(new ConfigError("listeners.mysql and listeners.http must differ"));
     }

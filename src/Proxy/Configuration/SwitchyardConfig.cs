@@ -14,6 +14,8 @@ public sealed record SwitchyardConfig
     public BackendCredentials BackendCredentials { get; init; } = new("switchyard", "");
     public BackendTimeouts BackendTimeouts { get; init; } = new();
     public PoolConfig Pool { get; init; } = new();
+    public RoutingConfig Routing { get; init; } = new();
+    public PreparedStatementsConfig PreparedStatements { get; init; } = new();
     /// <summary>Client users the proxy accepts.</summary>
     public IReadOnlyList<UserConfig> Users { get; init; } = [];
     public IReadOnlyList<BackendConfig> Backends { get; init; } = [];
@@ -64,6 +66,24 @@ public sealed record PoolConfig
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Idle connections kept open per backend and client capability profile, so bursts need no connects.</summary>
+    public int MinIdle { get; init; }
+}
+
+public sealed record RoutingConfig
+{
+    /// <summary>How reads are spread over eligible replicas: round-robin, weighted or least-connections.</summary>
+    public string ReadBalancing { get; init; } = "round-robin";
+    /// <summary>After a replica refuses connections, how long it stays out of rotation before it is tried again.</summary>
+    public TimeSpan ReplicaRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed record PreparedStatementsConfig
+{
+    /// <summary>Backend statements cached on one backend connection; the least recently used is closed beyond it.</summary>
+    public int MaxPerConnection { get; init; } = 64;
+    /// <summary>Statements one client session may hold open (each client prepare counts until it is closed).</summary>
+    public int MaxPerSession { get; init; } = 1024;
 }
 
 public sealed record UserConfig

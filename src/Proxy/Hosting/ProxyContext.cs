@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Sessions;
+using Switchyard.Proxy.Statements;
+using Switchyard.Routing.Balancing;
 
 namespace Switchyard.Proxy.Hosting;
 
@@ -19,6 +21,10 @@ internal sealed class ProxyContext : IAsyncDisposable
         Backends = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
         Pools = Backends.ToDictionary(b => b.Name, b => new BackendPool(b, connector, config.Pool, loggerFactory.CreateLogger("Switchyard.Pool")));
         Primary = Backends.Single(b => b.IsPrimary);
+        Replicas = new ReplicaSelector(
+            Backends.Where(b => !b.IsPrimary).Select(b => Pools[b.Name]).ToList(),
+            BalancingPolicies.Create(config.Routing.ReadBalancing));
+        Statements = new StatementRegistry();
     }
 
     public SwitchyardConfig Config { get; }
@@ -28,6 +34,9 @@ internal sealed class ProxyContext : IAsyncDisposable
     public IReadOnlyDictionary<string, BackendPool> Pools { get; }
     public BackendEndpoint Primary { get; }
     public BackendPool PrimaryPool => Pools[Primary.Name];
+    public ReplicaSelector Replicas { get; }
+    /// <summary>Which SQL texts some client still has prepared: backend statements of the others get closed.</summary>
+    public StatementRegistry Statements { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;

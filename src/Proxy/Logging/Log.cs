@@ -53,4 +53,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Backend {Backend}: pool wait timed out after {WaitMs} ms ({InUse} connections in use)")]
     public static partial void PoolExhausted(ILogger logger, string backend, long waitMs, int inUse);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "Session {SessionId}: pins on {Backend} connection {ConnectionId}: {Pins}")]
+    public static partial void PinsChanged(ILogger logger, uint sessionId, string backend, uint connectionId, string pins);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Session {SessionId}: replica {Backend} skipped: {Reason}")]
+    public static partial void ReplicaSkipped(ILogger logger, uint sessionId, string backend, string reason);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Session {SessionId}: {Problem}")]
+    public static partial void SessionStateFailed(ILogger logger, uint sessionId, string problem);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "Session {SessionId}: statement #{StatementId} prepared on {Backend} connection {ConnectionId} as #{BackendStatementId}")]
+    public static partial void StatementPreparedOnBackend(ILogger logger, uint sessionId, uint statementId, string backend, uint connectionId, uint backendStatementId);
 }

@@ -12,18 +12,18 @@ using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Hosting;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Transport;
+using Switchyard.Routing.Decisions;
 
 namespace Switchyard.Proxy.Sessions;
 
 /// <summary>
-/// One client connection: handshake, then a loop of commands. Most commands are forwarded as raw bytes by
-/// <see cref="CommandForwarder"/> (COM_RESET_CONNECTION too: the backend's own reset has exactly the server's
-/// semantics); the proxy answers COM_QUIT and COM_CHANGE_USER itself because they concern the client's
-/// identity, which the backend never sees. The backend
-/// connection is obtained through <see cref="AcquireBackendAsync"/> before each command, so that the choice
-/// of connection can change from one statement to the next.
+/// One client connection: handshake, then a loop of commands. Commands are routed per statement (see
+/// ClientSession.Routing.cs) over connections that <see cref="SessionBackends"/> leases and pins, and
+/// forwarded as raw bytes by <see cref="CommandForwarder"/>; prepared statements get proxy-owned ids (see
+/// ClientSession.Statements.cs). The proxy answers COM_QUIT, COM_CHANGE_USER and COM_RESET_CONNECTION itself
+/// because they concern the client's identity and session, not one backend connection.
 /// </summary>
-internal sealed class ClientSession : IAsyncDisposable
+internal sealed partial class ClientSession : IAsyncDisposable
 {
     private const int MaxControlPacket = 64 * 1024;
 
@@ -36,9 +36,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly CommandForwarder _forwarder;
     private ClientIdentity? _identity;
-    private ConnectionProfile _profile;
-    private BackendConnection? _backend;
-    private bool _backendDirty;
+    private readonly SessionBackends _backends;
     private long _commands;
 
     public ClientSession(ProxyContext context, PacketChannel client)
@@ -49,6 +47,7 @@ internal sealed class ClientSession : IAsyncDisposable
         _id = context.NextSessionId();
         _clientAddress = client.RemoteEndPoint?.ToString() ?? "unknown";
         _clientHost = client.RemoteEndPoint?.Address.ToString() ?? "unknown";
+        _backends = new SessionBackends(context, _id, _logger);
         _forwarder = new CommandForwarder(client.Reader, client.Writer, context.Config.Limits.MaxPacketSize, context.Config.Limits.ClientReadTimeout);
     }
 
@@ -90,7 +89,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         finally
         {
-            await ReleaseBackendAsync().ConfigureAwait(false);
+            CloseAllStatements();
+            await _backends.ReleaseAsync(dirty: false).ConfigureAwait(false);
             var duration = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
             Log.SessionClosed(_logger, _id, _clientAddress, _identity?.User, duration, _commands, reason);
         }
@@ -129,7 +129,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         _identity = identity;
-        _profile = ConnectionProfile.For(identity.Capabilities, identity.Collation);
+        _backends.Profile = ConnectionProfile.For(identity.Capabilities, identity.Collation);
+        _backends.Collation = identity.Collation;
         var error = await TryAcquireForSchemaAsync(identity.Schema, cancellationToken).ConfigureAwait(false);
         if (error is not null)
         {
@@ -141,22 +142,21 @@ internal sealed class ClientSession : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Gets a backend connection in <paramref name="schema"/> before telling the client it is in:
+    /// <summary>Checks that <paramref name="schema"/> exists on the primary before telling the client it is in:
     /// an unknown database or an unreachable backend is reported at connect time, as a server would.</summary>
     private async Task<ErrPacket?> TryAcquireForSchemaAsync(string? schema, CancellationToken cancellationToken)
     {
+        await _backends.ResetAsync(schema).ConfigureAwait(false);
         try
         {
-            var backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
-            if (schema is not null && backend.Schema != schema)
-            {
-                var error = await backend.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), cancellationToken).ConfigureAwait(false);
-                if (error is not null)
-                    return error;
-                backend.Schema = schema;
-                _backendDirty = true;
-            }
+            await _backends.AcquireAsync(RouteTarget.Primary, cancellationToken).ConfigureAwait(false);
+            await _backends.ReleaseAsync(dirty: false).ConfigureAwait(false);
             return null;
+        }
+        catch (SessionStateException e)
+        {
+            _backends.Schema = null;
+            return e.Error;
         }
         catch (BackendUnavailableException e)
         {
@@ -168,7 +168,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException)
         {
-            await ReleaseBackendAsync().ConfigureAwait(false);
+            await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
             return new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, $"Switchyard: backend '{_context.Primary.Name}' failed while opening the session: {e.Message}");
         }
     }
@@ -211,10 +211,14 @@ internal sealed class ClientSession : IAsyncDisposable
                     if (await ChangeUserAsync(cancellationToken).ConfigureAwait(false) is { } closeReason)
                         return closeReason;
                     break;
+                case CommandCode.ResetConnection:
+                    reader.AdvanceTo(buffer.Start);
+                    await ResetConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    break;
                 case CommandCode.Query or CommandCode.InitDb or CommandCode.FieldList or CommandCode.Statistics or CommandCode.Ping
                     or CommandCode.SetOption or CommandCode.StmtPrepare or CommandCode.StmtExecute or CommandCode.StmtSendLongData
-                    or CommandCode.StmtClose or CommandCode.StmtReset or CommandCode.StmtFetch or CommandCode.ResetConnection:
-                    if (await ForwardAsync(command, buffer, cancellationToken).ConfigureAwait(false) is { } endReason)
+                    or CommandCode.StmtClose or CommandCode.StmtReset or CommandCode.StmtFetch:
+                    if (await ForwardAsync(command, header, buffer, cancellationToken).ConfigureAwait(false) is { } endReason)
                         return endReason;
                     break;
                 default:
@@ -223,51 +227,6 @@ internal sealed class ClientSession : IAsyncDisposable
                         return rejectReason;
                     break;
             }
-        }
-    }
-
-    /// <summary>Forwards one command and its answer. Returns a reason to end the session, or null.</summary>
-    private async Task<string?> ForwardAsync(CommandCode command, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
-    {
-        if (_logger.IsEnabled(LogLevel.Debug))
-            LogStatement(command, buffer);
-
-        BackendConnection backend;
-        try
-        {
-            backend = await AcquireBackendAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException)
-        {
-            await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
-            var code = e is BackendUnavailableException ? ErrorCodes.CannotConnect : ErrorCodes.ProxyUnavailable;
-            await _client.WritePacketAsync(new ErrPacket(code, ErrorCodes.StateCommunication, e.Message).Serialize(), 1, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        _backendDirty = true;
-        try
-        {
-            await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
-            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken).ConfigureAwait(false);
-            if (command == CommandCode.InitDb && !_forwarder.LastResponseWasError)
-                backend.Schema = null; // the schema the client chose is now known only to the server
-            return null;
-        }
-        catch (PacketTooLargeException e)
-        {
-            return await ProtocolErrorAsync(ErrorCodes.PacketTooLarge, ErrorCodes.StateCommunication,
-                $"Got a packet bigger than 'max_packet_size' ({e.Limit} bytes) configured in Switchyard", 1, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BackendLostException e)
-        {
-            Log.BackendLost(_logger, backend.Endpoint.Name, backend.ConnectionId, _id, e.Message);
-            await ReleaseBackendAsync().ConfigureAwait(false);
-            if (e.ClientSawBytes)
-                return $"backend '{backend.Endpoint.Name}' failed in the middle of a response: {e.Message}";
-            await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication,
-                $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) during the command: {e.Message}").Serialize(), 1, cancellationToken).ConfigureAwait(false);
-            return null;
         }
     }
 
@@ -345,8 +304,9 @@ internal sealed class ClientSession : IAsyncDisposable
 
         var collation = request.Collation is { } c and > 0 and < 256 ? (byte)c : identity.Collation;
         _identity = identity with { User = request.UserName, Schema = request.Database, Collation = collation, Scramble = scramble };
-        _profile = ConnectionProfile.For(identity.Capabilities, collation);
-        await ReleaseBackendAsync().ConfigureAwait(false);
+        _backends.Profile = ConnectionProfile.For(identity.Capabilities, collation);
+        _backends.Collation = collation;
+        CloseAllStatements();
         var error = await TryAcquireForSchemaAsync(request.Database, cancellationToken).ConfigureAwait(false);
         await _client.WritePacketAsync(error?.Serialize() ?? OkPacket.Create(ServerStatusFlags.Autocommit), next, cancellationToken).ConfigureAwait(false);
         if (error is null)
@@ -354,35 +314,24 @@ internal sealed class ClientSession : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The one place that decides which backend connection serves the next command. For now every
-    /// statement goes to the primary over the session's own connection.</summary>
-    private async ValueTask<BackendConnection> AcquireBackendAsync(CancellationToken cancellationToken)
+    /// <summary>COM_RESET_CONNECTION: the session's state, pins and prepared statements are dropped; the current
+    /// database stays, as on the server.</summary>
+    private async Task ResetConnectionAsync(CancellationToken cancellationToken)
     {
-        if (_backend is { IsBroken: false } current)
-            return current;
-        if (_backend is not null)
-            await ReleaseBackendAsync().ConfigureAwait(false);
-        _backend = await _context.PrimaryPool.LeaseAsync(_profile, cancellationToken).ConfigureAwait(false);
-        _backendDirty = false;
-        return _backend;
-    }
-
-    private async ValueTask ReleaseBackendAsync()
-    {
-        if (_backend is not { } backend)
-            return;
-        _backend = null;
-        var pool = _context.Pools[backend.Endpoint.Name];
-        if (backend.IsBroken)
-            await pool.DiscardAsync(backend, "broken").ConfigureAwait(false);
-        else
-            pool.Return(backend, _backendDirty);
+        var (_, _, last) = await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
+        CloseAllStatements();
+        await _backends.ResetAsync(_backends.Schema).ConfigureAwait(false);
+        await _client.WritePacketAsync(OkPacket.Create(ServerStatusFlags.Autocommit), (byte)(last + 1), cancellationToken).ConfigureAwait(false);
     }
 
     private void LogStatement(CommandCode command, ReadOnlySequence<byte> buffer)
     {
         if (command is not (CommandCode.Query or CommandCode.StmtPrepare))
+        {
+            if (TryReadStatementId(buffer, out var id))
+                Log.Statement(_logger, _id, command.ToString(), $"#{id}");
             return;
+        }
         var max = _context.Config.Logging.MaxSqlLength;
         var available = buffer.Slice(PacketHeader.Size + 1);
         var text = Encoding.UTF8.GetString(available.Slice(0, Math.Min(available.Length, max)));

@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Switchyard.Protocol;
+using System.Buffers.Binary;
+using Switchyard.Protocol.Commands;
 using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.PreparedStatements;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
 
@@ -24,10 +27,15 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     public ServerStatusFlags LastStatus => _scanner.Status;
     public bool LastResponseWasError => _scanner.IsError;
     public uint LastPreparedStatementId => _scanner.PreparedStatementId;
+    public ushort LastPreparedParameterCount => _scanner.PreparedParameterCount;
+    /// <summary>What the last answer says about the session (transaction state, warnings, insert id).</summary>
+    public CommandOutcome LastOutcome(bool hasStatus) =>
+        new(hasStatus && !_scanner.IsError, _scanner.Status, _scanner.IsError, _scanner.Warnings, _scanner.LastInsertId);
 
     /// <summary>Sends the command at the start of <paramref name="buffer"/> (from the client's last read, which
-    /// this method takes over) to the backend.</summary>
-    public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken)
+    /// this method takes over) to the backend. <paramref name="statementId"/>: the backend's id for a prepared
+    /// statement command, written over the client's (proxy-owned) id.</summary>
+    public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken, uint? statementId = null)
     {
         PacketHeader.TryPeek(buffer, out var header);
         var packetLength = PacketHeader.Size + (long)header.PayloadLength;
@@ -36,24 +44,84 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
         {
             // The usual case: a whole small command is already buffered.
             var packet = buffer.Slice(0, packetLength);
-            Copy(packet, backendWriter);
+            if (statementId is { } id && packetLength >= StatementIdEnd)
+                CopyWithStatementId(packet, backendWriter, id);
+            else
+                Copy(packet, backendWriter);
             clientReader.AdvanceTo(packet.End);
             await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
             return;
         }
-        buffer = await PumpPacketsAsync(buffer, backend, untilEmptyPacket: false, cancellationToken).ConfigureAwait(false);
+        if (statementId is { } patch)
+        {
+            while (buffer.Length < StatementIdEnd)
+                buffer = await ReadMoreAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
+            // The first bytes, with the id replaced, then the rest of the (large) command as it arrives.
+            var start = new byte[StatementIdEnd]; // only for commands over 16 MiB
+            buffer.Slice(0, StatementIdEnd).CopyTo(start);
+            BinaryPrimitives.WriteUInt32LittleEndian(start.AsSpan(PacketHeader.Size + 1), patch);
+            buffer = await PumpPacketsAsync(buffer, backend, untilEmptyPacket: false, cancellationToken, start).ConfigureAwait(false);
+        }
+        else
+        {
+            buffer = await PumpPacketsAsync(buffer, backend, untilEmptyPacket: false, cancellationToken).ConfigureAwait(false);
+        }
         clientReader.AdvanceTo(buffer.Start);
         await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends an EXECUTE rebuilt with the parameter types the backend statement needs, under its id.
+    /// <paramref name="payload"/> is the client's whole command (one packet), already consumed from the client.</summary>
+    public async ValueTask WriteExecuteAsync(ReadOnlyMemory<byte> payload, StmtExecuteLayout layout, byte[] types, BackendConnection backend, uint statementId, CancellationToken cancellationToken)
+    {
+        var writer = backend.Channel.Writer;
+        var length = StmtExecuteRequest.RequiredLength(payload.Span, layout);
+        if (length >= PacketHeader.MaxPayloadLength)
+            throw new InvalidOperationException("a rebuilt EXECUTE must fit one packet");
+        var span = writer.GetSpan(PacketHeader.Size + length);
+        new PacketHeader(length, 0).Write(span);
+        StmtExecuteRequest.WriteWithTypes(payload.Span, layout, types, span[PacketHeader.Size..], statementId);
+        writer.Advance(PacketHeader.Size + length);
+        await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes packets of the proxy's own to a backend (COM_STMT_CLOSE of statements nobody uses, which
+    /// have no answer); they go out with the next flush.</summary>
+    public static void WriteStatementCloses(BackendConnection backend, List<uint> statementIds)
+    {
+        var writer = backend.Channel.Writer;
+        foreach (var id in statementIds)
+        {
+            var span = writer.GetSpan(PacketHeader.Size + 5);
+            new PacketHeader(5, 0).Write(span);
+            span[PacketHeader.Size] = (byte)CommandCode.StmtClose;
+            BinaryPrimitives.WriteUInt32LittleEndian(span[(PacketHeader.Size + 1)..], id);
+            writer.Advance(PacketHeader.Size + 5);
+        }
+        statementIds.Clear();
+    }
+
+    private const int StatementIdEnd = PacketHeader.Size + 1 + 4;
+
+    private static void CopyWithStatementId(in ReadOnlySequence<byte> packet, PipeWriter destination, uint statementId)
+    {
+        var length = (int)packet.Length;
+        var span = destination.GetSpan(length);
+        packet.CopyTo(span);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(PacketHeader.Size + 1)..], statementId);
+        destination.Advance(length);
+    }
+
     /// <summary>Streams the backend's answer to the client. Returns when the answer is complete.</summary>
-    public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken)
+    /// <param name="clientStatementId">For COM_STMT_PREPARE: the proxy's id, written over the server's in PREPARE_OK.</param>
+    public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken, uint? clientStatementId = null)
     {
         _scanner.Start(shape, backend.Profile.DeprecateEof);
         if (shape == ResponseShape.None)
             return;
         var backendReader = backend.Channel.Reader;
         long forwarded = 0;
+        var patchPending = clientStatementId.HasValue;
         while (true)
         {
             ReadResult result;
@@ -67,6 +135,11 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
                 throw new BackendLostException(e.Message, forwarded > 0, e);
             }
             var buffer = result.Buffer;
+            if (patchPending && buffer.Length < StatementIdEnd && !result.IsCompleted)
+            {
+                backendReader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
             ScanStatus status;
             SequencePosition consumed;
             try
@@ -80,7 +153,17 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
                 throw new BackendLostException($"backend sent a malformed response: {e.Message}", forwarded > 0, e);
             }
             var part = buffer.Slice(0, consumed);
-            Copy(part, clientWriter);
+            if (patchPending && part.Length >= StatementIdEnd && !_scanner.IsError)
+            {
+                // PREPARE_OK carries the server's id; the client gets the proxy's.
+                Copy(part.Slice(0, StatementIdEnd), clientWriter, clientStatementId!.Value);
+                Copy(part.Slice(StatementIdEnd), clientWriter);
+            }
+            else
+            {
+                Copy(part, clientWriter);
+            }
+            patchPending = false;
             forwarded += part.Length;
             backendReader.AdvanceTo(consumed, status == ScanStatus.NeedMoreData ? buffer.End : consumed);
 
@@ -119,10 +202,16 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// 16 MiB), or — for LOCAL INFILE — every packet up to and including the empty one that ends the file.
     /// Returns the unconsumed rest of the client's buffer; the caller advances the reader to its start.
     /// </summary>
-    private async ValueTask<ReadOnlySequence<byte>> PumpPacketsAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, bool untilEmptyPacket, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlySequence<byte>> PumpPacketsAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, bool untilEmptyPacket, CancellationToken cancellationToken, ReadOnlyMemory<byte> replacedStart = default)
     {
         var backendWriter = backend.Channel.Writer;
         long logicalLength = 0;
+        if (!replacedStart.IsEmpty)
+        {
+            // Written in place of the first bytes of the first packet (which stay counted in its length below).
+            backendWriter.Write(replacedStart.Span);
+        }
+        var skipStart = replacedStart.Length;
         while (true)
         {
             while (!PacketHeader.TryPeek(buffer, out _))
@@ -136,6 +225,12 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
             }
 
             var left = PacketHeader.Size + (long)header.PayloadLength;
+            if (skipStart > 0)
+            {
+                buffer = buffer.Slice(skipStart);
+                left -= skipStart;
+                skipStart = 0;
+            }
             while (left > 0)
             {
                 if (buffer.IsEmpty)
@@ -224,6 +319,9 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
             throw new ClientGoneException(e.Message, e);
         }
     }
+
+    private static void Copy(in ReadOnlySequence<byte> start, PipeWriter destination, uint statementId) =>
+        CopyWithStatementId(start, destination, statementId);
 
     private static void Copy(in ReadOnlySequence<byte> source, PipeWriter destination)
     {

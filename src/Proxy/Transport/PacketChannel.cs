@@ -54,11 +54,14 @@ internal sealed class PacketChannel : IAsyncDisposable
             var result = await Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            var examined = buffer.End;
             try
             {
                 if (PacketFramer.TryReadLogicalPacket(ref buffer, maxLength, out var sequenceId, out var lastSequenceId, out var payload))
                 {
-                    consumed = buffer.Start;
+                    // Only this packet was looked at: packets after it may already be buffered, and the next
+                    // read must see them without waiting for more bytes.
+                    consumed = examined = buffer.Start;
                     return (payload!, sequenceId, lastSequenceId);
                 }
                 if (result.IsCompleted)
@@ -66,7 +69,7 @@ internal sealed class PacketChannel : IAsyncDisposable
             }
             finally
             {
-                Reader.AdvanceTo(consumed, buffer.End);
+                Reader.AdvanceTo(consumed, examined);
             }
         }
     }

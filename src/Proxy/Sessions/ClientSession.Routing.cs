@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Text;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Commands;
+using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Logging;
+using Switchyard.Routing.Classification;
+using Switchyard.Routing.Decisions;
+using Switchyard.Routing.Pinning;
+
+namespace Switchyard.Proxy.Sessions;
+
+/// <summary>Per-statement routing: classify, choose a backend, forward, then let the server's answer update pins
+/// and state.</summary>
+internal sealed partial class ClientSession
+{
+    /// <summary>Statements are classified from at most this many bytes; a longer one is treated as truncated
+    /// (primary, unless it is pinned anyway).</summary>
+    private const int MaxClassifiedLength = 64 * 1024;
+
+    /// <summary>Forwards one command and its answer. Returns a reason to end the session, or null.</summary>
+    private async Task<string?> ForwardAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+            LogStatement(command, buffer);
+        switch (command)
+        {
+            case CommandCode.Query:
+                return await QueryAsync(header, buffer, cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtPrepare:
+                return await PrepareAsync(header, buffer, cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtExecute:
+                return await ExecuteAsync(header, buffer, cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtSendLongData:
+                return await SendLongDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtClose:
+                return await CloseStatementAsync(cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtReset:
+                return await ResetStatementAsync(cancellationToken).ConfigureAwait(false);
+            case CommandCode.StmtFetch:
+                return await FetchAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        // COM_INIT_DB, COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_SET_OPTION: the primary, or the pinned connection.
+        var target = _backends.IsPinned ? RouteTarget.Current : RouteTarget.Primary;
+        var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+        if (backend is null)
+            return endReason;
+        string? schema = null;
+        if (command == CommandCode.InitDb)
+            schema = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
+        if (await ForwardCommandAsync(command, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
+            return lost;
+        var outcome = _forwarder.LastOutcome(hasStatus: command is CommandCode.InitDb or CommandCode.Ping or CommandCode.SetOption);
+        if (!outcome.IsError)
+        {
+            if (schema is not null)
+                _backends.SchemaChanged(schema);
+            // Multi-statement on/off is a property of this connection that no pooled connection shares.
+            if (command == CommandCode.SetOption)
+                _backends.SetPin(PinReason.ConnectionOption, on: true);
+        }
+        await _backends.CompleteAsync(default, null, outcome).ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var statement = Classify(header, buffer, out var assignments);
+        var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
+        var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+        if (backend is null)
+            return endReason;
+        if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
+            return lost;
+        await _backends.CompleteAsync(statement, assignments, _forwarder.LastOutcome(hasStatus: true)).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Classifies the SQL of a COM_QUERY or COM_STMT_PREPARE; for statements that change session state,
+    /// also extracts what they assign.</summary>
+    private StatementClassification Classify(PacketHeader header, ReadOnlySequence<byte> buffer, out IReadOnlyList<SessionAssignment>? assignments)
+    {
+        var available = Math.Min(buffer.Length - PacketHeader.Size - 1, header.PayloadLength - 1);
+        var length = (int)Math.Min(available, MaxClassifiedLength);
+        var options = _backends.NoBackslashEscapes ? ClassificationOptions.NoBackslashEscapes : ClassificationOptions.None;
+        if (length < header.PayloadLength - 1 || header.HasContinuation)
+            options |= ClassificationOptions.Truncated;
+        var sql = buffer.Slice(PacketHeader.Size + 1, length);
+        byte[]? rented = null;
+        var span = sql.IsSingleSegment ? sql.FirstSpan : CopyTo(sql, rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var statement = StatementClassifier.Classify(span, options);
+            assignments = statement.Class == StatementClass.SessionState || statement.Has(StatementFlags.MultiStatement)
+                ? SessionStateParser.Parse(span, options)
+                : null;
+            if (assignments is { Count: 0 })
+                assignments = null;
+            return statement;
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static ReadOnlySpan<byte> CopyTo(in ReadOnlySequence<byte> sql, byte[] destination)
+    {
+        sql.CopyTo(destination);
+        return destination.AsSpan(0, (int)sql.Length);
+    }
+
+    /// <summary>
+    /// Gets the connection for <paramref name="target"/>. When none can be had, the command is consumed and the
+    /// client gets an error naming the reason; when the session's pinned connection is gone, the session ends.
+    /// </summary>
+    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        ErrPacket error;
+        try
+        {
+            return (await _backends.AcquireAsync(target, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (BackendUnavailableException e)
+        {
+            error = new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
+        }
+        catch (PoolExhaustedException e)
+        {
+            error = new ErrPacket(ErrorCodes.ProxyUnavailable, ErrorCodes.StateGeneral, e.Message);
+        }
+        catch (SessionStateException e)
+        {
+            Log.SessionStateFailed(_logger, _id, e.Message);
+            error = e.Error with { Message = e.Message };
+        }
+        catch (PinnedBackendLostException e)
+        {
+            await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return (null, await ProtocolErrorAsync(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, e.Message, 1, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
+        {
+            await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+            error = new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, $"Switchyard: backend connection failed while preparing the statement: {e.Message}");
+        }
+        await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await _client.WritePacketAsync(error.Serialize(), 1, cancellationToken).ConfigureAwait(false);
+        return (null, null);
+    }
+
+    /// <summary>Forwards the command at the start of <paramref name="buffer"/> and streams the answer back.
+    /// Returns a reason to end the session, or null (also when the client was told of a lost backend).</summary>
+    private async Task<string?> ForwardCommandAsync(CommandCode command, ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken,
+        uint? backendStatementId = null, uint? clientStatementId = null)
+    {
+        try
+        {
+            await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatementId).ConfigureAwait(false);
+            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken, clientStatementId).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is PacketTooLargeException or BackendLostException)
+        {
+            return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Streams the answer to a command already sent. Same contract as <see cref="ForwardCommandAsync"/>.</summary>
+    private async Task<string?> ForwardAnswerAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _forwarder.ForwardResponseAsync(shape, backend, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (BackendLostException e)
+        {
+            return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string?> CommandFailedAsync(Exception failure, BackendConnection backend, CancellationToken cancellationToken)
+    {
+        if (failure is PacketTooLargeException tooLarge)
+        {
+            return await ProtocolErrorAsync(ErrorCodes.PacketTooLarge, ErrorCodes.StateCommunication,
+                $"Got a packet bigger than 'max_packet_size' ({tooLarge.Limit} bytes) configured in Switchyard", 1, cancellationToken).ConfigureAwait(false);
+        }
+        var lost = (BackendLostException)failure;
+        Log.BackendLost(_logger, backend.Endpoint.Name, backend.ConnectionId, _id, lost.Message);
+        var pinned = _backends.IsPinned;
+        await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+        if (lost.ClientSawBytes)
+            return $"backend '{backend.Endpoint.Name}' failed in the middle of a response: {lost.Message}";
+        var message = pinned
+            ? $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) that held this session's transaction or session state: {lost.Message}"
+            : $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) during the command: {lost.Message}";
+        await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, message).Serialize(), 1, cancellationToken).ConfigureAwait(false);
+        // State that lived on the lost connection (a transaction, temporary tables, variables) is gone: the
+        // session cannot continue as if it were not.
+        return pinned ? $"backend '{backend.Endpoint.Name}' holding the session's state was lost" : null;
+    }
+}

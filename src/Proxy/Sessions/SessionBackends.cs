@@ -1,0 +1,257 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Commands;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Hosting;
+using Switchyard.Proxy.Logging;
+using Switchyard.Routing.Classification;
+using Switchyard.Routing.Decisions;
+using Switchyard.Routing.Pinning;
+using Switchyard.Routing.Sessions;
+
+namespace Switchyard.Proxy.Sessions;
+
+/// <summary>
+/// Which backend connection serves a session's next command. A session holds no connection between statements
+/// unless something pins it: it leases one per statement (a replica for autocommit reads, the primary for the
+/// rest), replays its movable state there (schema, SET SESSION variables, character set, isolation level) and
+/// gives it back when the answer is complete. Pins — an open transaction, user variables, temporary tables,
+/// locks, SQL-level PREPARE, a cursor, long data — keep the connection until they are gone. After a statement
+/// whose result the next one may ask about (warnings, an insert id, SQL_CALC_FOUND_ROWS) the connection is kept
+/// for one more statement only.
+/// </summary>
+internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILogger logger)
+{
+    private BackendConnection? _held;
+    private PinReason _pins;
+    private bool _heldForNextOnly;
+    private ServerStatusFlags _status = ServerStatusFlags.Autocommit;
+
+    public ConnectionProfile Profile { get; set; }
+    public byte Collation { get; set; }
+
+    /// <summary>The session's movable state: replayed on whichever connection serves it.</summary>
+    public SessionState State { get; private set; } = SessionState.Empty;
+
+    /// <summary>The session's current database (null: none selected).</summary>
+    public string? Schema { get; set; }
+
+    public BackendConnection? Held => _held;
+    public PinReason Pins => _pins;
+    public bool IsPinned => _pins != PinReason.None;
+
+    /// <summary>The server's transaction view of the session: AUTOCOMMIT off means every statement is in a transaction.</summary>
+    public bool AutocommitOff => (_status & ServerStatusFlags.Autocommit) == 0;
+    public bool NoBackslashEscapes => (_status & ServerStatusFlags.NoBackslashEscapes) != 0;
+
+    public SessionRouteState RouteState(StatementClassification statement) => new(
+        Pinned: IsPinned,
+        HeldConnectionServes: _held is not null && _heldForNextOnly && RoutePlanner.NeedsPreviousConnection(statement),
+        AutocommitOff: AutocommitOff);
+
+    /// <summary>Gets the connection for <paramref name="target"/> with the session's state applied.</summary>
+    /// <exception cref="PinnedBackendLostException">The pinned connection died: its state is lost.</exception>
+    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken)
+    {
+        if (target == RouteTarget.Current && _held is { } held)
+        {
+            if (held.IsBroken && IsPinned)
+                throw new PinnedBackendLostException($"Switchyard: the connection to backend '{held.Endpoint.Name}' that held this session's {Describe(_pins)} was lost; that state is gone, reconnect");
+            if (!held.IsBroken)
+            {
+                _heldForNextOnly = false;
+                return held;
+            }
+        }
+        await ReleaseAsync(dirty: false).ConfigureAwait(false);
+
+        var connection = target == RouteTarget.Replica
+            ? await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false) ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false)
+            : await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+        _held = connection;
+        _heldForNextOnly = false;
+        try
+        {
+            await ApplyStateAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync(dirty: true).ConfigureAwait(false);
+            throw;
+        }
+        return connection;
+    }
+
+    private ValueTask<BackendConnection> LeasePrimaryAsync(CancellationToken cancellationToken) =>
+        context.PrimaryPool.LeaseAsync(Profile, cancellationToken);
+
+    /// <summary>A replica by the balancing policy; one that cannot be reached is skipped for a while and the next
+    /// is tried. Null when no replica can serve: the caller falls back to the primary.</summary>
+    private async ValueTask<BackendConnection?> LeaseReplicaAsync(CancellationToken cancellationToken)
+    {
+        ulong tried = 0;
+        while (context.Replicas.Choose(tried, out var bit) is { } pool)
+        {
+            tried |= bit;
+            try
+            {
+                return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendUnavailableException e)
+            {
+                pool.Endpoint.MarkUnavailable(context.Config.Routing.ReplicaRetryDelay);
+                Log.ReplicaSkipped(logger, sessionId, pool.Endpoint.Name, e.Message);
+            }
+            catch (PoolExhaustedException e)
+            {
+                Log.ReplicaSkipped(logger, sessionId, pool.Endpoint.Name, e.Message);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Makes the connection's schema and movable state the session's, sending only the difference.</summary>
+    private async ValueTask ApplyStateAsync(BackendConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.Schema != Schema)
+        {
+            if (Schema is null)
+            {
+                // No command unselects a database: start from a fresh connection state instead.
+                await context.Pools[connection.Endpoint.Name].ResetAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var error = await connection.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(Schema), cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                    throw new SessionStateException(connection.Endpoint.Name, $"USE {Schema}", error);
+                connection.Schema = Schema;
+            }
+        }
+        if (ReferenceEquals(connection.AppliedState, State))
+            return;
+        var statements = SessionStateDiff.Statements(connection.AppliedState, State, CharsetNames.ForCollation(Collation));
+        foreach (var sql in statements)
+        {
+            var error = await connection.RunSimpleCommandAsync(CommandCode.Query, Encoding.UTF8.GetBytes(sql), cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                connection.MarkBroken(); // its state is unknown now: it is closed rather than reused
+                throw new SessionStateException(connection.Endpoint.Name, sql, error);
+            }
+        }
+        connection.AppliedState = State;
+    }
+
+    /// <summary>
+    /// Updates pins, transaction state and movable state after a command ran on <see cref="Held"/>, then gives
+    /// the connection back unless the session still needs it.
+    /// </summary>
+    /// <param name="statement">The statement's classification (default for commands that are not statements).</param>
+    /// <param name="assignments">What the statement's SET/USE parts assign (null when there were none).</param>
+    /// <param name="outcome">What the server answered.</param>
+    public async ValueTask CompleteAsync(StatementClassification statement, IReadOnlyList<SessionAssignment>? assignments, CommandOutcome outcome)
+    {
+        if (_held is not { } connection)
+            return;
+        if (connection.IsBroken)
+        {
+            if (!IsPinned)
+                await ReleaseAsync(dirty: true).ConfigureAwait(false);
+            return;
+        }
+        var before = _pins;
+        if (outcome.HasStatus)
+        {
+            _status = outcome.Status;
+            SetPin(PinReason.Transaction, (outcome.Status & ServerStatusFlags.InTransaction) != 0 || AutocommitOff);
+        }
+        if (!outcome.IsError)
+        {
+            _pins |= PinRules.PinsFrom(statement);
+            _pins &= ~PinRules.UnpinsFrom(statement);
+            if (assignments is not null)
+                Record(assignments, connection);
+        }
+        if (outcome.CursorOpened)
+            _pins |= PinReason.Cursor;
+        if (_pins != before)
+            Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, _pins.ToString());
+
+        if (IsPinned)
+            return;
+        _heldForNextOnly = outcome.IsError || outcome.Warnings > 0 || outcome.LastInsertId != 0 || statement.Has(StatementFlags.FoundRows) || outcome.KeepForNext;
+        if (!_heldForNextOnly)
+            await ReleaseAsync(dirty: false).ConfigureAwait(false);
+    }
+
+    private void Record(IReadOnlyList<SessionAssignment> assignments, BackendConnection connection)
+    {
+        var movable = new List<SessionAssignment>(assignments.Count);
+        foreach (var assignment in assignments)
+        {
+            if (assignment.Kind == SessionAssignmentKind.Database)
+            {
+                Schema = connection.Schema = SqlIdentifier.Unquote(assignment.ValueText);
+            }
+            // autocommit is transaction state, followed through the server's status flags, not replayed.
+            else if (assignment.Scope == SessionVariableScope.Session && !(assignment.Kind == SessionAssignmentKind.SystemVariable && assignment.Name == "autocommit"))
+            {
+                movable.Add(assignment);
+            }
+        }
+        if (movable.Count == 0)
+            return;
+        State = State.With(movable);
+        connection.AppliedState = State;
+    }
+
+    public void SetPin(PinReason reason, bool on)
+    {
+        if (on)
+            _pins |= reason;
+        else
+            _pins &= ~reason;
+    }
+
+    /// <summary>The session changed database with COM_INIT_DB on the held connection.</summary>
+    public void SchemaChanged(string schema)
+    {
+        Schema = schema;
+        if (_held is { } connection)
+            connection.Schema = schema;
+    }
+
+    /// <summary>COM_RESET_CONNECTION / COM_CHANGE_USER: forget every piece of session state and pin.</summary>
+    public async ValueTask ResetAsync(string? schema)
+    {
+        await ReleaseAsync(dirty: IsPinned).ConfigureAwait(false);
+        _pins = PinReason.None;
+        _status = ServerStatusFlags.Autocommit;
+        State = SessionState.Empty;
+        Schema = schema;
+    }
+
+    /// <summary>Gives the held connection back. Dirty: it may carry state that cannot move, so it is reset first.</summary>
+    public async ValueTask ReleaseAsync(bool dirty)
+    {
+        if (_held is not { } connection)
+            return;
+        _held = null;
+        _heldForNextOnly = false;
+        var pool = context.Pools[connection.Endpoint.Name];
+        if (connection.IsBroken)
+        {
+            await pool.DiscardAsync(connection, "broken").ConfigureAwait(false);
+            _pins = PinReason.None;
+            return;
+        }
+        if (dirty || IsPinned)
+            Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, "released: " + _pins);
+        pool.Return(connection, dirty || IsPinned);
+        _pins = PinReason.None;
+    }
+
+    private static string Describe(PinReason pins) => pins.ToString().ToLowerInvariant().Replace(",", " and");
+}

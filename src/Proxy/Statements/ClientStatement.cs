@@ -1,0 +1,23 @@
+using Switchyard.Routing.Classification;
+
+namespace Switchyard.Proxy.Statements;
+
+/// <summary>A statement a client prepared, under an id the proxy gave it; it may be prepared on any number of
+/// backend connections, each under the server's own id.</summary>
+internal sealed class ClientStatement(uint id, string sql, StatementClassification classification, ushort parameterCount)
+{
+    public uint Id { get; } = id;
+    public string Sql { get; } = sql;
+    public StatementClassification Classification { get; } = classification;
+    public ushort ParameterCount { get; } = parameterCount;
+
+    /// <summary>Parameter types from the client's last EXECUTE that sent them: replayed when a later EXECUTE
+    /// without types runs on a backend statement that got other types (or none).</summary>
+    public byte[]? Types { get; set; }
+
+    /// <summary>Long data was sent for the next EXECUTE: it waits on the held connection.</summary>
+    public bool HasLongData { get; set; }
+
+    /// <summary>An EXECUTE opened a cursor on the held connection; FETCH reads from it.</summary>
+    public bool HasCursor { get; set; }
+}
