@@ -169,10 +169,17 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         }
         if (!outcome.IsError)
         {
-            _pins |= PinRules.PinsFrom(statement);
-            _pins &= ~PinRules.UnpinsFrom(statement);
+            // One-statement needs (LAST_INSERT_ID(), FOUND_ROWS(), SHOW WARNINGS) are met by keeping the connection
+            // for the next statement only, below; these are the lasting pins.
+            _pins |= PinRules.PinsFrom(statement) & ~PinRules.NextStatementOnly;
+            _pins &= ~PinRules.ReleasedBy(statement);
             if (assignments is not null)
                 Record(assignments, connection);
+        }
+        else if (assignments is not null && statement.Has(StatementFlags.MultiStatement))
+        {
+            // Which of its SET/USE parts ran before the error is unknown: the state lives only here now.
+            _pins |= PinReason.MultiStatementState;
         }
         if (outcome.CursorOpened)
             _pins |= PinReason.Cursor;

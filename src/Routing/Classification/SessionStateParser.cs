@@ -56,23 +56,6 @@ internal static class SessionStateParser
             return;
         }
 
-        if (lexer.IsWord(token, "NAMES"u8))
-        {
-            AddRest(ref lexer, sql, SessionAssignmentKind.Names, SessionVariableScope.Session, "names", assignments);
-            return;
-        }
-
-        if (lexer.IsWord(token, "CHARACTER"u8) || lexer.IsWord(token, "CHARSET"u8))
-        {
-            if (lexer.IsWord(token, "CHARACTER"u8) && !lexer.IsWord(lexer.Next(), "SET"u8))
-            {
-                return;
-            }
-
-            AddRest(ref lexer, sql, SessionAssignmentKind.CharacterSet, SessionVariableScope.Session, "character_set", assignments);
-            return;
-        }
-
         if (lexer.IsWord(token, "ROLE"u8))
         {
             AddRest(ref lexer, sql, SessionAssignmentKind.Role, SessionVariableScope.Session, "role", assignments);
@@ -87,6 +70,32 @@ internal static class SessionStateParser
         var keywordScope = SessionVariableScope.Session;
         while (true)
         {
+            // NAMES x and CHARACTER SET x may stand anywhere in the list: "SET NAMES utf8mb4, sql_mode = ''".
+            bool isNames = lexer.IsWord(token, "NAMES"u8);
+            if (SetStatementClassifier.IsCharsetItem(ref lexer, token, out bool valid))
+            {
+                if (!valid)
+                {
+                    return;
+                }
+
+                bool moreItems = ReadValue(ref lexer, stopAtComma: true, out int valueStart, out int valueEnd);
+                if (valueEnd > valueStart)
+                {
+                    assignments.Add(isNames
+                        ? new SessionAssignment(SessionAssignmentKind.Names, SessionVariableScope.Session, "names", Text(sql, valueStart, valueEnd))
+                        : new SessionAssignment(SessionAssignmentKind.CharacterSet, SessionVariableScope.Session, "character_set", Text(sql, valueStart, valueEnd)));
+                }
+
+                if (!moreItems)
+                {
+                    return;
+                }
+
+                token = lexer.Next();
+                continue;
+            }
+
             if (SetStatementClassifier.IsGlobalScopeWord(ref lexer, token))
             {
                 keywordScope = SessionVariableScope.Global;

@@ -22,8 +22,7 @@ internal static class SetStatementClassifier
             return ClassifySetStatementFor(ref lexer, nesting, ref flags, out ownsRestOfText);
         }
 
-        if (lexer.IsWord(token, "TRANSACTION"u8) || lexer.IsWord(token, "NAMES"u8)
-            || lexer.IsWord(token, "CHARSET"u8) || lexer.IsWord(token, "CHARACTER"u8) || lexer.IsWord(token, "ROLE"u8))
+        if (lexer.IsWord(token, "TRANSACTION"u8) || lexer.IsWord(token, "ROLE"u8))
         {
             // SET TRANSACTION without a scope sets the next transaction's characteristics.
             return StatementClass.SessionState;
@@ -44,13 +43,30 @@ internal static class SetStatementClassifier
     }
 
     // SET [GLOBAL|SESSION|LOCAL|PERSIST|PERSIST_ONLY] target = expr [, ...]. A scope keyword carries over to
-    // the assignments after it until another one; for GLOBAL that is the conservative reading.
+    // the assignments after it until another one; for GLOBAL that is the conservative reading. NAMES x and
+    // CHARACTER SET x are items of the same list: "SET NAMES utf8mb4, @a = 1, GLOBAL x = 2" is one statement.
     private static StatementClass ClassifyAssignments(ref SqlLexer lexer, SqlToken token, ref StatementFlags flags)
     {
         bool globalScope = false;
         bool anyGlobal = false;
         while (true)
         {
+            if (IsCharsetItem(ref lexer, token, out bool valid))
+            {
+                if (!valid)
+                {
+                    return StatementClass.Other;
+                }
+
+                if (!QueryScanner.Scan(ref lexer, ref flags, withClause: false, depth: 0, stopAtTopLevelComma: true, out _))
+                {
+                    return anyGlobal ? StatementClass.Write : StatementClass.SessionState;
+                }
+
+                token = lexer.Next();
+                continue;
+            }
+
             if (IsGlobalScopeWord(ref lexer, token))
             {
                 globalScope = true;
@@ -143,6 +159,27 @@ internal static class SetStatementClassifier
         }
 
         return StatementClass.Other;
+    }
+
+    /// <summary>
+    /// True when <paramref name="token"/> starts a NAMES or CHARACTER SET / CHARSET item; for CHARACTER the
+    /// SET after it is consumed, and <paramref name="valid"/> is false when it is missing.
+    /// </summary>
+    internal static bool IsCharsetItem(ref SqlLexer lexer, SqlToken token, out bool valid)
+    {
+        valid = true;
+        if (lexer.IsWord(token, "NAMES"u8) || lexer.IsWord(token, "CHARSET"u8))
+        {
+            return true;
+        }
+
+        if (lexer.IsWord(token, "CHARACTER"u8))
+        {
+            valid = lexer.IsWord(lexer.Next(), "SET"u8);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>True for GLOBAL, PERSIST and PERSIST_ONLY: scopes that change the server, not the session.</summary>

@@ -110,6 +110,26 @@ public sealed class SessionStateParserTests
     }
 
     [Fact]
+    public void Parse_NamesInAssignmentList_NamesValueEndsAtComma()
+    {
+        AssertParsed(
+            "SET NAMES utf8mb4 COLLATE utf8mb4_bin, SESSION sql_mode = '', @a = 1",
+            new SessionAssignment(SessionAssignmentKind.Names, Session, "names", "utf8mb4 COLLATE utf8mb4_bin"),
+            new SessionAssignment(Variable, Session, "sql_mode", "''"),
+            new SessionAssignment(SessionAssignmentKind.UserVariable, Session, "a", "1"));
+    }
+
+    [Fact]
+    public void Parse_CharsetItemsAfterVariable_AllInOrder()
+    {
+        AssertParsed(
+            "SET wait_timeout = 7, CHARACTER SET latin1, NAMES utf8mb4",
+            new SessionAssignment(Variable, Session, "wait_timeout", "7"),
+            new SessionAssignment(SessionAssignmentKind.CharacterSet, Session, "character_set", "latin1"),
+            new SessionAssignment(SessionAssignmentKind.Names, Session, "names", "utf8mb4"));
+    }
+
+    [Fact]
     public void Parse_SetTransactionWithoutScope_NextTransactionOnly()
     {
         AssertParsed(

@@ -8,26 +8,26 @@ public sealed class RoutePlannerTests
     private static readonly SessionRouteState Free = new(Pinned: false, HeldConnectionServes: false, AutocommitOff: false);
 
     [Theory]
-    [InlineData("SELECT * FROM t WHERE id = 1", RouteTarget.Replica)]
-    [InlineData("SHOW TABLES", RouteTarget.Replica)]
-    [InlineData("EXPLAIN SELECT 1", RouteTarget.Replica)]
-    [InlineData("WITH c AS (SELECT 1) SELECT * FROM c", RouteTarget.Replica)]
-    [InlineData("START TRANSACTION READ ONLY", RouteTarget.Replica)]
-    [InlineData("INSERT INTO t VALUES (1)", RouteTarget.Primary)]
-    [InlineData("UPDATE t SET a = 1", RouteTarget.Primary)]
-    [InlineData("SELECT * FROM t FOR UPDATE", RouteTarget.Primary)]
-    [InlineData("SELECT GET_LOCK('a', 1)", RouteTarget.Primary)]
-    [InlineData("SELECT LAST_INSERT_ID()", RouteTarget.Primary)]
-    [InlineData("BEGIN", RouteTarget.Primary)]
-    [InlineData("START TRANSACTION", RouteTarget.Primary)]
-    [InlineData("SET autocommit = 0", RouteTarget.Primary)]
-    [InlineData("SET SESSION sql_mode = ''", RouteTarget.Primary)]
-    [InlineData("CALL p()", RouteTarget.Primary)]
-    [InlineData("XA START 'x'", RouteTarget.Primary)]
-    [InlineData("frobnicate", RouteTarget.Primary)]
-    public void Route_FreeAutocommitSession_FollowsTheClass(string sql, RouteTarget expected)
+    [InlineData("SELECT * FROM t WHERE id = 1", "Replica")]
+    [InlineData("SHOW TABLES", "Replica")]
+    [InlineData("EXPLAIN SELECT 1", "Replica")]
+    [InlineData("WITH c AS (SELECT 1) SELECT * FROM c", "Replica")]
+    [InlineData("START TRANSACTION READ ONLY", "Replica")]
+    [InlineData("INSERT INTO t VALUES (1)", "Primary")]
+    [InlineData("UPDATE t SET a = 1", "Primary")]
+    [InlineData("SELECT * FROM t FOR UPDATE", "Primary")]
+    [InlineData("SELECT GET_LOCK('a', 1)", "Primary")]
+    [InlineData("SELECT LAST_INSERT_ID()", "Primary")]
+    [InlineData("BEGIN", "Primary")]
+    [InlineData("START TRANSACTION", "Primary")]
+    [InlineData("SET autocommit = 0", "Primary")]
+    [InlineData("SET SESSION sql_mode = ''", "Primary")]
+    [InlineData("CALL p()", "Primary")]
+    [InlineData("XA START 'x'", "Primary")]
+    [InlineData("frobnicate", "Primary")]
+    public void Route_FreeAutocommitSession_FollowsTheClass(string sql, string expected)
     {
-        Assert.Equal(expected, RoutePlanner.Route(StatementClassifier.Classify(sql), Free));
+        Assert.Equal(Enum.Parse<RouteTarget>(expected), RoutePlanner.Route(StatementClassifier.Classify(sql), Free));
     }
 
     [Theory]
