@@ -105,7 +105,7 @@ public class PointSelectBenchmarks
             $"""
             CREATE DATABASE IF NOT EXISTS {Database};
             CREATE TABLE IF NOT EXISTS {Database}.t (id INT PRIMARY KEY, c CHAR(120) NOT NULL);
-            INSERT IGNORE INTO {Database}.t SELECT seq, REPEAT(CHAR(97 + seq % 26), 120) FROM seq_1_to_{Rows};
+            INSERT IGNORE INTO {Database}.t SELECT seq, REPEAT(CHAR(97 + seq % 26), 120) FROM {Database}.seq_1_to_{Rows};
             """, root))
         {
             await create.ExecuteNonQueryAsync();

@@ -17,20 +17,29 @@ public class ResponseScannerBenchmarks
     private ReadOnlySequence<byte> _split;
     private bool _deprecateEof;
 
-    /// <summary>Vector files of tests/Switchyard.Protocol.Tests/Vectors (without .hex).</summary>
-    [Params(
-        "query_select_rows.deprecate_eof",
-        "query_select_rows.eof",
-        "stmt_execute_rows.deprecate_eof",
-        "query_multi.deprecate_eof",
-        "query_insert_ok.deprecate_eof")]
+    /// <summary>Short case names (BenchmarkDotNet cuts long parameter values) for files of
+    /// tests/Switchyard.Protocol.Tests/Vectors.</summary>
+    private static readonly Dictionary<string, string> Files = new()
+    {
+        ["SelectRows"] = "query_select_rows.deprecate_eof.hex",       // 3 rows, 2 columns, DEPRECATE_EOF
+        ["SelectRowsEof"] = "query_select_rows.eof.hex",              // the same with classic EOF packets
+        ["ExecuteRows"] = "stmt_execute_rows.deprecate_eof.hex",      // binary result set of COM_STMT_EXECUTE
+        ["WideRow"] = "query_select_wide_row.deprecate_eof.hex",      // one 300-byte value
+        ["Multi"] = "query_multi.deprecate_eof.hex",                  // two result sets and an OK
+        ["InsertOk"] = "query_insert_ok.deprecate_eof.hex",           // a single OK packet
+    };
+
+    [ParamsSource(nameof(Names))]
     public string Vector { get; set; } = "";
+
+    public static IEnumerable<string> Names => Files.Keys;
 
     [GlobalSetup]
     public void Setup()
     {
-        var bytes = VectorFiles.Load(Vector + ".hex");
-        _deprecateEof = Vector.Contains(".deprecate_eof", StringComparison.Ordinal);
+        var file = Files[Vector];
+        var bytes = VectorFiles.Load(file);
+        _deprecateEof = file.Contains(".deprecate_eof", StringComparison.Ordinal);
         _whole = new ReadOnlySequence<byte>(bytes);
         _split = Segments.Split(bytes, 16);
         // A benchmark of a scanner that does not find the end would measure nothing useful.

@@ -14,7 +14,7 @@ public class StatementClassifierBenchmarks
         ["PointSelect"] = "SELECT c FROM sbtest1 WHERE id=5017",
         ["Insert"] = "INSERT INTO sbtest1 (id, k, c, pad) VALUES (5017, 4991, '83868641912-28773972837-60736120486-75162659906-27563526494-20381887404-41576422241-93426793964-56405065102-33518432330', '67847967377-48000963322-62604785301-91415491898-96926520291')",
         ["Set"] = "SET autocommit=1",
-        ["LongSelectWithComments"] = """
+        ["LongCommented"] = """
             /* app=orders, route=report */ SELECT o.id, o.created_at, c.name, -- customer
               SUM(l.qty * l.price) AS total, COUNT(*) AS lines /* all lines */
             FROM orders o
