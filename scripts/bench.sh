@@ -203,9 +203,10 @@ start_proxy() {
 
 # utime+stime of the proxy process in microseconds. Fields 14 and 15 of /proc/PID/stat, counted after the
 # command name in parentheses (which may contain spaces).
+# Prints -1 when the proxy process is gone (a crash is then reported instead of aborting the whole bench).
 proxy_cpu_us() {
     local stat rest
-    stat=$(<"/proc/$PROXY_PID/stat")
+    stat=$(cat "/proc/$PROXY_PID/stat" 2>/dev/null) || { echo -1; return 0; }
     rest=${stat##*) }
     # shellcheck disable=SC2086
     set -- $rest
@@ -264,6 +265,11 @@ run_one() {
         log "  $target: sysbench failed (exit $rc), see $log:"; grep -iE 'fatal|error' "$log" | head -5 | sed 's/^/      /' >&2 || true
     fi
     RUN[cpu_us]=""
+    if [[ $target == proxy && ($cpu0 -lt 0 || $cpu1 -lt 0) ]]; then
+        RUN[errors]="FAIL(proxy exited)"
+        log "  the proxy exited; its log:"; tail -20 "$TMP/proxy.log" >&2
+        exit 1
+    fi
     if [[ $target == proxy && -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 ]]; then
         RUN[cpu_us]=$(awk -v c=$((cpu1 - cpu0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
     fi
