@@ -15,8 +15,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # Chosen after running candidates against a plain 10.11 server (record, then replay direct, text
 # and --ps-protocol, several times): each one passes reliably, needs no mtr-only environment
 # ($MYSQLTEST_VARDIR, --exec of server binaries, restarts) and does not touch the `test` database.
+# Each also passes replayed directly as the proxy's backend user (switchyard: app-level privileges, no SUPER).
 TESTS=(
-    PLACEHOLDER
+    comments                      # comments, /*! */ and /*M! */ executable comments, parse errors
+    signal_sqlmode                # stored procedures (delimiter), SIGNAL errors and warnings, session sql_mode
+    select_safe                   # session variables that change results and errors (SQL_SAFE_UPDATES, MAX_JOIN_SIZE)
+    insert_returning_datatypes    # writes that return result sets (INSERT ... RETURNING)
+    win_rank                      # window functions: plain result sets of many types
+    type_row                      # ROW() values, comparisons and their errors
 )
 # Override for trying other files: COMPAT_TESTS="select union" scripts/mysqltest-compat.sh 3306
 [[ -n ${COMPAT_TESTS:-} ]] && read -r -a TESTS <<<"$COMPAT_TESTS"

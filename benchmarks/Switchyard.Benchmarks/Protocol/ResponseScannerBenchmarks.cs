@@ -1,0 +1,62 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using Switchyard.Benchmarks.Support;
+using Switchyard.Protocol.Responses;
+
+namespace Switchyard.Benchmarks.Protocol;
+
+/// <summary>
+/// <see cref="ResponseScanner"/> over real server responses (the protocol tests' captured vectors): the proxy runs
+/// it over every byte a backend sends. "Whole" has the response in one buffer segment; "Split16" in 16-byte
+/// segments, as when it arrives in many small reads. Neither may allocate.
+/// </summary>
+[MemoryDiagnoser]
+public class ResponseScannerBenchmarks
+{
+    private ReadOnlySequence<byte> _whole;
+    private ReadOnlySequence<byte> _split;
+    private bool _deprecateEof;
+
+    /// <summary>Short case names (BenchmarkDotNet cuts long parameter values) for files of
+    /// tests/Switchyard.Protocol.Tests/Vectors.</summary>
+    private static readonly Dictionary<string, string> Files = new()
+    {
+        ["SelectRows"] = "query_select_rows.deprecate_eof.hex",       // 3 rows, 2 columns, DEPRECATE_EOF
+        ["SelectRowsEof"] = "query_select_rows.eof.hex",              // the same with classic EOF packets
+        ["ExecuteRows"] = "stmt_execute_rows.deprecate_eof.hex",      // binary result set of COM_STMT_EXECUTE
+        ["WideRow"] = "query_select_wide_row.deprecate_eof.hex",      // one 300-byte value
+        ["Multi"] = "query_multi.deprecate_eof.hex",                  // two result sets and an OK
+        ["InsertOk"] = "query_insert_ok.deprecate_eof.hex",           // a single OK packet
+    };
+
+    [ParamsSource(nameof(Names))]
+    public string Vector { get; set; } = "";
+
+    public static IEnumerable<string> Names => Files.Keys;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var file = Files[Vector];
+        var bytes = VectorFiles.Load(file);
+        _deprecateEof = file.Contains(".deprecate_eof", StringComparison.Ordinal);
+        _whole = new ReadOnlySequence<byte>(bytes);
+        _split = Segments.Split(bytes, 16);
+        // A benchmark of a scanner that does not find the end would measure nothing useful.
+        if (Scan(_whole) != bytes.Length || Scan(_split) != bytes.Length)
+            throw new InvalidOperationException($"{Vector}: the scanner did not find the end of the response at its last byte");
+    }
+
+    [Benchmark]
+    public long Whole() => Scan(_whole);
+
+    [Benchmark]
+    public long Split16() => Scan(_split);
+
+    private long Scan(in ReadOnlySequence<byte> buffer)
+    {
+        var scanner = new ResponseScanner();
+        scanner.Start(ResponseShape.ResultSets, _deprecateEof);
+        return scanner.Scan(buffer, out var consumed) == ScanStatus.Complete ? buffer.Slice(0, consumed).Length : -1;
+    }
+}

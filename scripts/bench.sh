@@ -1,0 +1,416 @@
+#!/usr/bin/env bash
+# sysbench through Switchyard against the same server directly, as interleaved pairs:
+#   scripts/bench.sh                       full matrix, 10 s per run (about 6 minutes)
+#   BENCH_QUICK=1 scripts/bench.sh         smoke: 3 s per run, fewer combinations (about 1 minute)
+#
+# What it does:
+#   1. builds the proxy (Release) and starts it on its own port (BENCH_PORT, default 6133) with a temporary
+#      configuration derived from config/switchyard.yaml (only the listener ports change);
+#   2. (re)creates database $BENCH_DB (default sbtest) on the primary as root and fills it with sysbench
+#      `prepare` as user app directly on the primary (BENCH_TABLES x BENCH_TABLE_SIZE rows, default 4 x 10000);
+#   3. for every workload x ps mode x thread count: one run directly on the primary, then the same run through
+#      the proxy (direct, proxy, direct, proxy, ...): on a shared 2-core machine absolute numbers swing by
+#      ±30 % from minute to minute, so the ratio of neighbouring runs is the figure to read;
+#   4. prints one table, checks that the sysbench tables still hold BENCH_TABLE_SIZE rows each after
+#      oltp_read_write (primary, through the proxy and on every replica), and saves everything in
+#      artifacts/bench/ (raw sysbench output per run, runs.tsv with one line per run, table.txt).
+#
+# Per run: tps, qps, p95 latency, errors (sysbench's ignored errors, e.g. deadlocks, plus reconnects; FAIL when
+# sysbench itself failed), and for proxy runs the proxy's CPU time per forwarded statement: the utime+stime
+# delta of the proxy process (/proc/PID/stat) divided by sysbench's query count for that run. Also the number
+# of SELECTs each backend executed during the run (Com_select deltas): with read/write splitting that shows
+# which backends served the reads. Other users of a shared cluster add to those counts.
+#
+# Settings (environment):
+#   BENCH_TIME=10          seconds per run                 BENCH_QUICK=1     3 s, fewer combinations
+#   BENCH_WORKLOADS="..."  sysbench workloads               BENCH_PS_MODES="auto disable"
+#   BENCH_THREADS="4 16"   thread counts                    BENCH_PAIRS=1     interleaved pairs per combination
+#   BENCH_PORT=6133        proxy MySQL port (HTTP: +37)     BENCH_WARMUP=5    seconds of warm-up per target
+#   BENCH_DB=sbtest        BENCH_TABLES=4  BENCH_TABLE_SIZE=10000   BENCH_USER=app BENCH_PASSWORD=app
+#   BENCH_KEEP_DB=1        keep the sysbench database afterwards (default: dropped on exit)
+#   SWITCHYARD_CONFIG      base configuration (default config/switchyard.yaml)
+# The cluster is used as it is when it answers; otherwise `scripts/cluster.sh up` starts it and it is stopped
+# again on exit. Nothing else of the cluster is ever stopped.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$SWITCHYARD_ROOT"
+
+# ---- settings ---------------------------------------------------------------------------------------------
+
+PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
+BASE_CONFIG=${SWITCHYARD_CONFIG:-config/switchyard.yaml}
+PORT=${BENCH_PORT:-6133}
+HTTP_PORT=${BENCH_HTTP_PORT:-$((PORT + 37))}
+DB=${BENCH_DB:-sbtest}
+TABLES=${BENCH_TABLES:-4}
+TABLE_SIZE=${BENCH_TABLE_SIZE:-10000}
+BENCH_USER=${BENCH_USER:-app}
+BENCH_PASSWORD=${BENCH_PASSWORD:-app}
+PAIRS=${BENCH_PAIRS:-1}
+
+# The matrix. Each list is data: add a workload, a mode or a thread count and the table grows by itself.
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+    TIME=${BENCH_TIME:-3}; WARMUP=${BENCH_WARMUP:-1}
+    read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-oltp_point_select oltp_read_write}"
+    read -r -a PS_MODES <<<"${BENCH_PS_MODES:-auto disable}"
+    read -r -a THREADS <<<"${BENCH_THREADS:-4}"
+else
+    TIME=${BENCH_TIME:-10}; WARMUP=${BENCH_WARMUP:-5}
+    read -r -a WORKLOADS <<<"${BENCH_WORKLOADS:-oltp_point_select oltp_read_only oltp_read_write}"
+    read -r -a PS_MODES <<<"${BENCH_PS_MODES:-auto disable}"
+    read -r -a THREADS <<<"${BENCH_THREADS:-4 16}"
+fi
+# Extra sysbench options per workload (none needed yet; e.g. [oltp_read_only]="--skip_trx=on").
+declare -A WORKLOAD_OPTS=()
+
+# The printed table: "Header|field" per column, fields of the per-combination results (see record_pair).
+# A later column (say, lag seen by reads) is one more line here plus the field set in record_pair.
+COLUMNS=(
+    "workload|workload"
+    "ps|ps"
+    "thr|threads"
+    "direct qps|d_qps"
+    "proxy qps|p_qps"
+    "proxy/direct|ratio"
+    "direct p95 ms|d_p95"
+    "proxy p95 ms|p_p95"
+    "proxy µs CPU/stmt|p_cpu_us"
+    "errors d/p|errors"
+    "proxy SELECTs by backend|p_selects"
+)
+
+OUT=$SWITCHYARD_ROOT/artifacts/bench
+CLK_TCK=$(getconf CLK_TCK)
+PROXY_DLL=src/Proxy/bin/Release/net10.0/switchyard.dll
+
+# ---- lifecycle: everything started here is stopped on exit ------------------------------------------------
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")
+PROXY_PID=""
+STARTED_CLUSTER=0
+DB_CREATED=0
+
+stop_proxy() {
+    [[ -n $PROXY_PID ]] || return 0
+    local deadline=$((SECONDS + 15))
+    kill -TERM "$PROXY_PID" 2>/dev/null || true
+    while kill -0 "$PROXY_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    if kill -0 "$PROXY_PID" 2>/dev/null; then
+        log "proxy (pid $PROXY_PID) ignored SIGTERM: SIGKILL"
+        kill -KILL "$PROXY_PID" 2>/dev/null || true
+    fi
+    wait "$PROXY_PID" 2>/dev/null || true
+    PROXY_PID=""
+}
+
+cleanup() {
+    local rc=$?
+    stop_proxy
+    if [[ $DB_CREATED -eq 1 && ${BENCH_KEEP_DB:-0} != 1 ]]; then
+        sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
+    fi
+    [[ -f $TMP/proxy.log ]] && cp "$TMP/proxy.log" "$OUT/proxy.log" 2>/dev/null
+    rm -rf "$TMP"
+    if [[ $STARTED_CLUSTER -eq 1 ]]; then scripts/cluster.sh down || true; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- cluster and backends -----------------------------------------------------------------------------------
+
+ping_port() { mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$1" -uroot --connect-timeout=2 ping >/dev/null 2>&1; }
+
+# Backends of the base configuration, one "name host port" line each (the proxy's own view of the cluster).
+backends() {
+    awk '
+        /^backends:/ { inb = 1; next }
+        inb && /^[^ #-]/ { inb = 0 }
+        inb && /name:/    { sub(/.*name:[ ]*/, ""); sub(/[ ]*#.*/, ""); name = $0 }
+        inb && /address:/ { sub(/.*address:[ ]*/, ""); sub(/[ ]*#.*/, ""); n = split($0, a, ":"); print name, a[1], a[n] }
+    ' "$BASE_CONFIG"
+}
+
+ensure_cluster() {
+    local name host port down=()
+    while read -r name host port; do ping_port "$port" || down+=("$name:$port"); done < <(backends)
+    [[ ${#down[@]} -eq 0 ]] && { log "cluster answers on every backend port; using it as it is"; return 0; }
+    ping_port "$PRIMARY_PORT" && die "some backends do not answer (${down[*]}) while the primary does: fix the cluster first"
+    log "no cluster answers: starting one with scripts/cluster.sh up (stopped again on exit)"
+    STARTED_CLUSTER=1
+    scripts/cluster.sh up
+}
+
+# Waits until every replica has applied what the primary has binlogged so far (at most 60 s).
+wait_replicas() {
+    local pos name host port
+    pos=$(sql "$PRIMARY_PORT" -N -B -e 'SELECT @@gtid_binlog_pos')
+    while read -r name host port; do
+        [[ $port == "$PRIMARY_PORT" ]] && continue
+        [[ $(sql "$port" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || log "WARNING: $name did not reach $pos within 60 s"
+    done < <(backends)
+}
+
+# ---- hook: statements per backend -----------------------------------------------------------------------
+
+# One "name count" line per backend: its global Com_select counter (SELECTs executed, text and prepared).
+snapshot_backend_selects() {
+    local name host port
+    while read -r name host port; do
+        local count
+        count=$(sql "$port" -N -B -e "SHOW GLOBAL STATUS LIKE 'Com_select'" 2>/dev/null | awk '{print $2}') || true
+        echo "$name ${count:-?}"
+    done < <(backends)
+}
+
+# Prints which backends served the SELECTs between two snapshots, e.g. "primary=41200 replica1=0 replica2=0".
+# This is the hook for read/write splitting: once reads go to replicas, their share shows here.
+print_backend_select_counts() {
+    local before=$1 after=$2
+    awk 'NR == FNR { b[$1] = $2; next }
+         { printf "%s%s=%s", (FNR > 1 ? " " : ""), $1, ($2 ~ /^[0-9]+$/ && b[$1] ~ /^[0-9]+$/ ? $2 - b[$1] : "?") }
+         END { print "" }' "$before" "$after"
+}
+
+# ---- proxy ------------------------------------------------------------------------------------------------------
+
+proxy_config() {
+    # Only the listener lines change: the proxy runs with the same backends, pool and users as the product config.
+    awk -v mysql="127.0.0.1:$PORT" -v http="127.0.0.1:$HTTP_PORT" '
+        /^listeners:/ { inl = 1; print; next }
+        inl && /^[^ #]/ { inl = 0 }
+        inl && /^[ ]+mysql:/ { print "  mysql: " mysql; next }
+        inl && /^[ ]+http:/  { print "  http: " http; next }
+        { print }
+    ' "$BASE_CONFIG" >"$TMP/switchyard.yaml"
+    grep -q "mysql: 127.0.0.1:$PORT" "$TMP/switchyard.yaml" || die "could not set the listener port in a copy of $BASE_CONFIG"
+}
+
+start_proxy() {
+    port_open "$PORT" && die "127.0.0.1:$PORT is already in use; set BENCH_PORT"
+    proxy_config
+    # The dll directly (not `dotnet run`): $! is then the proxy process itself, whose CPU time is measured.
+    DOTNET_NOLOGO=1 dotnet "$PROXY_DLL" --config "$TMP/switchyard.yaml" >"$TMP/proxy.log" 2>&1 </dev/null &
+    PROXY_PID=$!
+    local deadline=$((SECONDS + 30))
+    until port_open "$PORT"; do
+        kill -0 "$PROXY_PID" 2>/dev/null || { cat "$TMP/proxy.log" >&2; PROXY_PID=""; die "the proxy exited during start-up"; }
+        ((SECONDS < deadline)) || die "the proxy did not listen on $PORT within 30 s"
+        sleep 0.1
+    done
+    log "proxy listening on 127.0.0.1:$PORT (pid $PROXY_PID)"
+}
+
+# utime+stime of the proxy process in microseconds. Fields 14 and 15 of /proc/PID/stat, counted after the
+# command name in parentheses (which may contain spaces).
+# Prints -1 when the proxy process is gone (a crash is then reported instead of aborting the whole bench).
+proxy_cpu_us() {
+    local stat rest
+    stat=$(cat "/proc/$PROXY_PID/stat" 2>/dev/null) || { echo -1; return 0; }
+    rest=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo $(( (${12} + ${13}) * 1000000 / CLK_TCK ))
+}
+
+# ---- sysbench --------------------------------------------------------------------------------------------------
+
+sysbench_cmd() {   # sysbench_cmd WORKLOAD PORT PS_MODE THREADS SECONDS ACTION
+    local workload=$1 port=$2 ps=$3 threads=$4 seconds=$5 action=$6 extra
+    read -r -a extra <<<"${WORKLOAD_OPTS[$workload]:-}"
+    sysbench "$workload" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" \
+        --mysql-user="$BENCH_USER" --mysql-password="$BENCH_PASSWORD" --mysql-db="$DB" \
+        --tables="$TABLES" --table-size="$TABLE_SIZE" --db-ps-mode="$ps" --threads="$threads" \
+        --time="$seconds" --events=0 --percentile=95 --report-interval=0 "${extra[@]}" "$action"
+}
+
+prepare_data() {
+    log "creating database $DB on the primary ($TABLES tables x $TABLE_SIZE rows, as $BENCH_USER)"
+    sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS \`$DB\`; CREATE DATABASE \`$DB\`"
+    DB_CREATED=1
+    sysbench_cmd oltp_read_write "$PRIMARY_PORT" auto 4 0 prepare >"$OUT/prepare.log" 2>&1 \
+        || { tail -20 "$OUT/prepare.log" >&2; die "sysbench prepare failed"; }
+    wait_replicas
+}
+
+# Fields of a finished run from sysbench's output file, as "key=value" lines.
+parse_sysbench() {
+    awk '
+        /transactions:/      { tps = $3; gsub(/\(/, "", tps) }
+        /^ *queries:/        { q = $2; qps = $3; gsub(/\(/, "", qps) }
+        /ignored errors:/    { ign = $3 }
+        /reconnects:/        { rec = $2 }
+        /95th percentile:/   { p95 = $3 }
+        END {
+            printf "tps=%s\nqps=%s\nqueries=%s\np95=%s\nerrors=%s\n", tps, qps, q, p95, (ign == "" ? "?" : ign + rec)
+        }' "$1"
+}
+
+declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us selects
+
+# run_one TARGET(direct|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
+run_one() {
+    local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value
+    port=$PRIMARY_PORT; [[ $target == proxy ]] && port=$PORT
+    log=$OUT/runs/$label.$target.log
+    snapshot_backend_selects >"$TMP/sel.before"
+    [[ $target == proxy ]] && cpu0=$(proxy_cpu_us)
+    sysbench_cmd "$workload" "$port" "$ps" "$threads" "$TIME" run >"$log" 2>&1 || rc=$?
+    [[ $target == proxy ]] && cpu1=$(proxy_cpu_us)
+    snapshot_backend_selects >"$TMP/sel.after"
+    RUN=()
+    while IFS='=' read -r key value; do RUN[$key]=$value; done < <(parse_sysbench "$log")
+    if [[ $rc -ne 0 || -z ${RUN[qps]} ]]; then
+        RUN[errors]="FAIL(rc=$rc)"
+        log "  $target: sysbench failed (exit $rc), see $log:"; grep -iE 'fatal|error' "$log" | head -5 | sed 's/^/      /' >&2 || true
+    fi
+    RUN[cpu_us]=""
+    if [[ $target == proxy && ($cpu0 -lt 0 || $cpu1 -lt 0) ]]; then
+        RUN[errors]="FAIL(proxy exited)"
+        log "  the proxy exited; its log:"; tail -20 "$TMP/proxy.log" >&2
+        exit 1
+    fi
+    if [[ $target == proxy && -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 ]]; then
+        RUN[cpu_us]=$(awk -v c=$((cpu1 - cpu0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
+    fi
+    RUN[selects]=$(print_backend_select_counts "$TMP/sel.before" "$TMP/sel.after")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$target" "$workload" "$ps" "$threads" \
+        "${RUN[tps]:-}" "${RUN[qps]:-}" "${RUN[queries]:-}" "${RUN[p95]:-}" "${RUN[errors]}" "${RUN[cpu_us]}" "${RUN[selects]}" >>"$OUT/runs.tsv"
+    log "  $target: tps=${RUN[tps]:-?} qps=${RUN[qps]:-?} p95=${RUN[p95]:-?} ms errors=${RUN[errors]}${RUN[cpu_us]:+ cpu=${RUN[cpu_us]} µs/stmt} selects: ${RUN[selects]}"
+}
+
+# ---- results table -------------------------------------------------------------------------------------------
+
+declare -A RES=()   # RES[<row>,<field>]; rows in ROWS, in run order
+ROWS=()
+
+record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, proxy fields in RUN)
+    local row=$1
+    ROWS+=("$row")
+    RES[$row,workload]=$2; RES[$row,ps]=$3; RES[$row,threads]=$4
+    RES[$row,d_qps]=${D[qps]:-}; RES[$row,p_qps]=${RUN[qps]:-}
+    RES[$row,d_p95]=${D[p95]:-}; RES[$row,p_p95]=${RUN[p95]:-}
+    RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
+    RES[$row,errors]="${D[errors]}/${RUN[errors]}"
+    RES[$row,ratio]=$(awk -v d="${D[qps]:-0}" -v p="${RUN[qps]:-0}" 'BEGIN { if (d > 0 && p > 0) printf "%.2f", p / d; else print "-" }')
+    RES[$row,p_selects]=${RUN[selects]:-}
+}
+
+print_table() { print_table_padded | sed 's/ *$//'; }
+print_table_padded() {
+    local spec header field row i widths=() line sep
+    for i in "${!COLUMNS[@]}"; do
+        spec=${COLUMNS[$i]}; header=${spec%%|*}; field=${spec#*|}
+        widths[i]=${#header}
+        for row in "${ROWS[@]}"; do
+            line=${RES[$row,$field]:--}
+            ((${#line} > widths[i])) && widths[i]=${#line}
+        done
+    done
+    line=""; sep=""
+    for i in "${!COLUMNS[@]}"; do
+        header=${COLUMNS[$i]%%|*}
+        line+=$(printf '%-*s  ' "${widths[i]}" "$header"); sep+=$(printf '%*s  ' "${widths[i]}" '' | tr ' ' '-')
+    done
+    echo "$line"; echo "$sep"
+    for row in "${ROWS[@]}"; do
+        line=""
+        for i in "${!COLUMNS[@]}"; do
+            field=${COLUMNS[$i]#*|}
+            line+=$(printf '%-*s  ' "${widths[i]}" "${RES[$row,$field]:--}")
+        done
+        echo "$line"
+    done
+}
+
+# ---- row counts ------------------------------------------------------------------------------------------------
+
+# After oltp_read_write (each transaction deletes and re-inserts one row) every table must still hold
+# TABLE_SIZE rows: on the primary, through the proxy, and on every replica once it has caught up.
+ROWCOUNT_FAILURES=0
+check_row_counts() {
+    local name host port t where n expected=$TABLE_SIZE line
+    wait_replicas
+    for ((t = 1; t <= TABLES; t++)); do
+        line="  sbtest$t:"
+        while read -r name host port; do
+            n=$(sql "$port" -N -B -e "SELECT COUNT(*) FROM \`$DB\`.sbtest$t" 2>&1) || n="ERR"
+            line+=" $name=$n"
+            [[ $n == "$expected" ]] || ROWCOUNT_FAILURES=$((ROWCOUNT_FAILURES + 1))
+        done < <(backends)
+        n=$(mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$PORT" -u"$BENCH_USER" -p"$BENCH_PASSWORD" -N -B \
+            -e "SELECT COUNT(*) FROM \`$DB\`.sbtest$t" 2>&1) || n="ERR"
+        line+=" via-proxy=$n"
+        [[ $n == "$expected" ]] || ROWCOUNT_FAILURES=$((ROWCOUNT_FAILURES + 1))
+        echo "$line (expected $expected)"
+    done
+}
+
+# ---- main -----------------------------------------------------------------------------------------------------------
+
+main() {
+    local t0; t0=$(now_ms)
+    command -v sysbench >/dev/null || ensure_packages sysbench
+    ensure_packages mariadb-client
+    [[ -f $BASE_CONFIG ]] || die "$BASE_CONFIG not found"
+    rm -rf "$OUT" && mkdir -p "$OUT/runs"
+    printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\n' >"$OUT/runs.tsv"
+
+    ensure_cluster
+    log "building the proxy (Release)"
+    export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+    dotnet build src/Proxy -c Release -nologo -v q >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+    start_proxy
+    prepare_data
+
+    local combos=$(( ${#WORKLOADS[@]} * ${#PS_MODES[@]} * ${#THREADS[@]} * PAIRS ))
+    log "matrix: ${WORKLOADS[*]} x ps ${PS_MODES[*]} x threads ${THREADS[*]} x $PAIRS pair(s) = $combos pairs of ${TIME} s runs"
+
+    # Warm-up: the proxy's JIT (tiered compilation, PGO), pools and the server's buffer pool.
+    if ((WARMUP > 0)); then
+        log "warm-up: ${WARMUP} s direct and through the proxy"
+        sysbench_cmd oltp_read_only "$PRIMARY_PORT" auto 4 "$WARMUP" run >"$OUT/warmup.direct.log" 2>&1 || true
+        sysbench_cmd oltp_read_only "$PORT" auto 4 "$WARMUP" run >"$OUT/warmup.proxy.log" 2>&1 || true
+        sysbench_cmd oltp_point_select "$PORT" disable 16 "$WARMUP" run >>"$OUT/warmup.proxy.log" 2>&1 || true
+    fi
+
+    local workload ps threads pair label n=0 rw_done=0
+    declare -gA D=()
+    for workload in "${WORKLOADS[@]}"; do
+        for ps in "${PS_MODES[@]}"; do
+            for threads in "${THREADS[@]}"; do
+                for ((pair = 1; pair <= PAIRS; pair++)); do
+                    n=$((n + 1))
+                    label="$workload.ps-$ps.t$threads.$pair"
+                    log "[$n/$combos] $workload ps=$ps threads=$threads (pair $pair)"
+                    run_one direct "$workload" "$ps" "$threads" "$label"
+                    D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
+                    run_one proxy "$workload" "$ps" "$threads" "$label"
+                    record_pair "$label" "$workload" "$ps" "$threads"
+                done
+            done
+        done
+        [[ $workload == oltp_read_write ]] && rw_done=1
+    done
+
+    {
+        echo
+        echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "direct = 127.0.0.1:$PRIMARY_PORT, proxy = 127.0.0.1:$PORT; errors = sysbench ignored errors + reconnects (direct/proxy)"
+        echo
+        print_table
+        if [[ $rw_done -eq 1 ]]; then
+            echo
+            echo "Row counts after oltp_read_write:"
+            check_row_counts
+            [[ $ROWCOUNT_FAILURES -eq 0 ]] && echo "  all match" || echo "  MISMATCH in $ROWCOUNT_FAILURES count(s)"
+        fi
+    } | tee "$OUT/table.txt"
+    # check_row_counts ran in the pipeline's subshell: read its verdict from the output.
+    grep -q '^  MISMATCH' "$OUT/table.txt" && ROWCOUNT_FAILURES=1
+    grep -q 'FAIL(' "$OUT/runs.tsv" && log "some sysbench runs failed: see $OUT/runs/"
+    log "done in $(elapsed "$t0"); raw output in $OUT"
+    [[ $ROWCOUNT_FAILURES -eq 0 ]] && ! grep -q 'FAIL(' "$OUT/runs.tsv"
+}
+
+main "$@"
