@@ -337,10 +337,13 @@ internal sealed class ClientSession : IAsyncDisposable
         if (!_context.Users.Verify(request.UserName, token, scramble))
         {
             Log.AccessDenied(_logger, _id, _clientAddress, request.UserName, "COM_CHANGE_USER");
+            // MariaDB keeps the connection open after a failed change of user: still the previous user, still in
+            // its database, but with the session state (user variables, session variables) cleared. A
+            // COM_RESET_CONNECTION on the backend has exactly those semantics.
+            await ResetBackendAfterFailedChangeUserAsync(cancellationToken).ConfigureAwait(false);
             await _client.WritePacketAsync(new ErrPacket(ErrorCodes.AccessDenied, ErrorCodes.StateAccessDenied,
                 ClientHandshake.AccessDeniedMessage(request.UserName, _clientHost, token.Length > 0)).Serialize(), next, cancellationToken).ConfigureAwait(false);
-            // A failed change of user leaves no authenticated identity: end the session as a server does.
-            return "COM_CHANGE_USER failed authentication";
+            return null;
         }
 
         var collation = request.Collation is { } c and > 0 and < 256 ? (byte)c : identity.Collation;
@@ -352,6 +355,22 @@ internal sealed class ClientSession : IAsyncDisposable
         if (error is null)
             Log.UserChanged(_logger, _id, request.UserName, request.Database);
         return null;
+    }
+
+    private async Task ResetBackendAfterFailedChangeUserAsync(CancellationToken cancellationToken)
+    {
+        if (_backend is not { IsBroken: false } backend)
+            return;
+        try
+        {
+            if (await backend.RunSimpleCommandAsync(CommandCode.ResetConnection, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false) is null)
+                return;
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
+        {
+            // Broken now; released below and replaced on the next command.
+        }
+        await ReleaseBackendAsync().ConfigureAwait(false);
     }
 
     /// <summary>The one place that decides which backend connection serves the next command. For now every
