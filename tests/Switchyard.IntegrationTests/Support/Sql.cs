@@ -13,6 +13,12 @@ internal static class Sql
         await command.ExecuteNonQueryAsync();
     }
 
+    public static async Task ExecuteAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new MySqlConnection(connectionString);
