@@ -15,7 +15,7 @@ internal static class MariaDbCli
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--no-defaults", "--protocol=tcp", $"-h{Cluster.Host}", $"-P{port}", "-uapp", "-papp", .. options])
+        foreach (var argument in (string[])["--no-defaults", "--protocol=tcp", "--default-character-set=utf8mb4", $"-h{Cluster.Host}", $"-P{port}", "-uapp", "-papp", .. options])
             start.ArgumentList.Add(argument);
         if (database is not null)
             start.ArgumentList.Add($"-D{database}");
