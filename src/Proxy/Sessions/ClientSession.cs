@@ -246,12 +246,19 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         _backendDirty = true;
+        string? newSchema = null;
+        if (command == CommandCode.InitDb && PacketHeader.TryPeek(buffer, out var header) && buffer.Length >= PacketHeader.Size + header.PayloadLength)
+            newSchema = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
         try
         {
             await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken).ConfigureAwait(false);
             await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken).ConfigureAwait(false);
             if (command == CommandCode.InitDb && !_forwarder.LastResponseWasError)
-                backend.Schema = null; // the schema the client chose is now known only to the server
+            {
+                // Remembered so that a replacement backend connection is opened in it (see AcquireBackendAsync).
+                backend.Schema = newSchema;
+                _identity = _identity! with { Schema = newSchema };
+            }
             return null;
         }
         catch (PacketTooLargeException e)
@@ -383,6 +390,14 @@ internal sealed class ClientSession : IAsyncDisposable
             await ReleaseBackendAsync().ConfigureAwait(false);
         _backend = await _context.PrimaryPool.LeaseAsync(_profile, cancellationToken).ConfigureAwait(false);
         _backendDirty = false;
+        // A replacement for a lost connection must be in the client's database. If that fails, the caller that
+        // cares (TryAcquireForSchemaAsync) sees the mismatch, tries again and reports the error.
+        if (_identity?.Schema is { } schema && _backend.Schema != schema)
+        {
+            _backendDirty = true;
+            if (await _backend.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), cancellationToken).ConfigureAwait(false) is null)
+                _backend.Schema = schema;
+        }
         return _backend;
     }
 
