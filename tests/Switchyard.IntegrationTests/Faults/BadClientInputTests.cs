@@ -121,4 +121,27 @@ public sealed class BadClientInputTests(ProxyFixture proxy)
         Assert.InRange(watch.Elapsed, ProxyFixture.ClientHandshakeTimeout - TimeSpan.FromMilliseconds(300), ProxyFixture.ClientHandshakeTimeout + TimeSpan.FromSeconds(3));
         await other.WaitForProgressAsync();
     }
+
+    [Fact]
+    public async Task ClientThatLeavesInTheMiddleOfALargeResultIsCleanedUpAndTheProxyStopsCleanly()
+    {
+        var own = await ProxyFixture.StartProxyAsync();
+        try
+        {
+            var port = own.MySqlEndPoint.Port;
+            await using var other = await BackgroundClient.StartAsync(Cluster.ConnectionString(port, null, "app", "app"));
+            var baseline = own.ActiveSessions;
+            var client = await RawMySqlClient.LoginAsync(port, "app", "app", "mysql");
+            await client.QueryAsync("SELECT REPEAT('x', 1024 * 1024) FROM seq_1_to_100");
+            await client.ReadPacketAsync();
+            await client.DisposeAsync();
+
+            await Poll.UntilAsync(() => Task.FromResult(own.ActiveSessions == baseline), TimeSpan.FromSeconds(10), "the proxy ends the session");
+            await other.WaitForProgressAsync();
+        }
+        finally
+        {
+            await own.StopAsync();
+        }
+    }
 }
