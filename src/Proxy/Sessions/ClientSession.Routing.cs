@@ -36,8 +36,10 @@ internal sealed partial class ClientSession
             case CommandCode.StmtSendLongData:
                 return await SendLongDataAsync(buffer, cancellationToken).ConfigureAwait(false);
             case CommandCode.StmtClose:
+                _client.Reader.AdvanceTo(buffer.Start);
                 return await CloseStatementAsync(cancellationToken).ConfigureAwait(false);
             case CommandCode.StmtReset:
+                _client.Reader.AdvanceTo(buffer.Start);
                 return await ResetStatementAsync(cancellationToken).ConfigureAwait(false);
             case CommandCode.StmtFetch:
                 return await FetchAsync(buffer, cancellationToken).ConfigureAwait(false);

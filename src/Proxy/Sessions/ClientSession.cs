@@ -296,10 +296,14 @@ internal sealed partial class ClientSession : IAsyncDisposable
         if (!_context.Users.Verify(request.UserName, token, scramble))
         {
             Log.AccessDenied(_logger, _id, _clientAddress, request.UserName, "COM_CHANGE_USER");
+            // MariaDB keeps the connection open after a failed change of user: still the previous user, still in
+            // its database, but with the session state (user variables, session variables) cleared. A
+            // COM_RESET_CONNECTION has exactly those semantics.
+            CloseAllStatements();
+            await _backends.ResetAsync(_backends.Schema).ConfigureAwait(false);
             await _client.WritePacketAsync(new ErrPacket(ErrorCodes.AccessDenied, ErrorCodes.StateAccessDenied,
                 ClientHandshake.AccessDeniedMessage(request.UserName, _clientHost, token.Length > 0)).Serialize(), next, cancellationToken).ConfigureAwait(false);
-            // A failed change of user leaves no authenticated identity: end the session as a server does.
-            return "COM_CHANGE_USER failed authentication";
+            return null;
         }
 
         var collation = request.Collation is { } c and > 0 and < 256 ? (byte)c : identity.Collation;

@@ -86,9 +86,24 @@ internal sealed class PacketChannel : IAsyncDisposable
         {
             // Already gone: nothing to shut down.
         }
-        await Reader.CompleteAsync().ConfigureAwait(false);
-        await Writer.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Reader.CompleteAsync().ConfigureAwait(false);
+            // Completing the writer flushes what is still buffered; to a peer that is gone that fails.
+            await Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The peer is gone: nothing more can be delivered, the stream is disposed below either way.
+        }
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // Same: closing a broken connection.
+        }
     }
 
     /// <summary>Aborts the connection at once (RST), e.g. when the peer hung.</summary>
