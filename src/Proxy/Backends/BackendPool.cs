@@ -51,9 +51,20 @@ internal sealed class BackendPool : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (TryPopIdle(profile, out var idle))
         {
-            if (!IsExpired(idle, Stopwatch.GetTimestamp()))
-                return Leased(idle);
-            await CloseAsync(idle, "expired").ConfigureAwait(false);
+            var now = Stopwatch.GetTimestamp();
+            if (IsExpired(idle, now))
+            {
+                await CloseAsync(idle, "expired").ConfigureAwait(false);
+                continue;
+            }
+            // A connection idle for a while may have been closed by the server (wait_timeout, KILL, restart); the
+            // check costs a poll, so connections that were in use a moment ago skip it.
+            if (Stopwatch.GetElapsedTime(idle.LastUsedTimestamp, now) >= _config.LivenessCheckAfter && idle.Channel.HasUnexpectedInput())
+            {
+                await CloseAsync(idle, "closed by the server while idle").ConfigureAwait(false);
+                continue;
+            }
+            return Leased(idle);
         }
 
         if (!_slots.Wait(0))

@@ -118,7 +118,7 @@ public static class ConfigLoader
 
         if (root.Section("pool") is { } pool)
         {
-            pool.AllowOnly("max_connections_per_backend", "min_idle", "wait_timeout", "idle_timeout", "max_age");
+            pool.AllowOnly("max_connections_per_backend", "min_idle", "wait_timeout", "idle_timeout", "max_age", "liveness_check_after");
             config = config with
             {
                 Pool = new PoolConfig
@@ -128,6 +128,7 @@ public static class ConfigLoader
                     IdleTimeout = pool.Duration("idle_timeout", defaults.Pool.IdleTimeout, TimeSpan.FromSeconds(1)),
                     MaxAge = pool.Duration("max_age", defaults.Pool.MaxAge, TimeSpan.FromSeconds(1)),
                     MinIdle = pool.Int("min_idle", defaults.Pool.MinIdle, 0, 10_000),
+                    LivenessCheckAfter = pool.Duration("liveness_check_after", defaults.Pool.LivenessCheckAfter, TimeSpan.Zero),
                 },
             };
         }

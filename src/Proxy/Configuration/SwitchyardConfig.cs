@@ -68,6 +68,9 @@ public sealed record PoolConfig
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Idle connections kept open per backend and client capability profile, so bursts need no connects.</summary>
     public int MinIdle { get; init; }
+    /// <summary>An idle connection unused for this long is checked (one poll) before it is lent, so one the server
+    /// closed meanwhile is replaced instead of failing the client's statement.</summary>
+    public TimeSpan LivenessCheckAfter { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed record RoutingConfig

@@ -30,6 +30,23 @@ internal sealed class PacketChannel : IAsyncDisposable
     public IPEndPoint? RemoteEndPoint { get; }
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>
+    /// True when the peer closed the connection (or sent something unasked, such as the ERR a server sends when it
+    /// kills an idle connection) while nobody was reading: a pooled connection in that state must not be lent.
+    /// One non-blocking poll, no read.
+    /// </summary>
+    public bool HasUnexpectedInput()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Replaces the transport stream (e.g. with an SslStream) once nothing is buffered in the pipes.</summary>
     public async ValueTask UpgradeAsync(Func<Stream, ValueTask<Stream>> wrap)
     {

@@ -113,4 +113,35 @@ public sealed class BackendFaultTests(ProxyFixture proxy)
 
     private static BackendConfig OnlyPrimary(string name, int port) =>
         new() { Name = name, Host = Cluster.Host, Port = port, Role = BackendRole.Primary };
+
+    [Fact]
+    public async Task PooledConnectionClosedByTheServerWhileIdleIsReplacedWithoutAnError()
+    {
+        await using var root = new MySqlConnection(Cluster.Root());
+        await root.OpenAsync();
+        // Connections opened after this one are the new proxy's: only those are killed, not other tests' proxies'.
+        var marker = Convert.ToInt64(await Sql.ScalarAsync(root, "SELECT CONNECTION_ID()"));
+        // Check every idle connection before it is lent, so the test needs no waiting.
+        await using var server = await ProxyFixture.StartProxyAsync(c => c with { Pool = c.Pool with { LivenessCheckAfter = TimeSpan.Zero } });
+        var through = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        await using (var warm = new MySqlConnection(through))
+        {
+            await warm.OpenAsync();
+            Assert.Equal(1L, Convert.ToInt64(await Sql.ScalarAsync(warm, "SELECT 1")));
+        }
+        // The server ends every idle connection the proxy holds (as wait_timeout or a restart would).
+        var idle = (await Sql.RowsAsync(root, $"SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'switchyard' AND COMMAND = 'Sleep' AND ID > {marker}"))
+            .Select(row => row[0]).ToList();
+        Assert.NotEmpty(idle);
+        foreach (var id in idle)
+            await Sql.ExecuteAsync(root, $"KILL {id}");
+        await Poll.UntilAsync(async () => (await Sql.RowsAsync(root,
+            $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN ({string.Join(",", idle)})")).Count == 0,
+            TimeSpan.FromSeconds(5), "the killed connections are gone");
+
+        await using var client = new MySqlConnection(through);
+        await client.OpenAsync();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(1L, Convert.ToInt64(await Sql.ScalarAsync(client, "SELECT 1")));
+    }
 }
