@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Commands;
@@ -21,7 +22,8 @@ internal sealed partial class ClientSession
     private const int MaxClassifiedLength = 64 * 1024;
 
     /// <summary>Forwards one command and its answer. Returns a reason to end the session, or null.</summary>
-    private async Task<string?> ForwardAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> ForwardAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             LogStatement(command, buffer);
@@ -68,7 +70,8 @@ internal sealed partial class ClientSession
         return null;
     }
 
-    private async Task<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         var statement = Classify(header, buffer, out var assignments);
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
@@ -157,7 +160,8 @@ internal sealed partial class ClientSession
 
     /// <summary>Forwards the command at the start of <paramref name="buffer"/> and streams the answer back.
     /// Returns a reason to end the session, or null (also when the client was told of a lost backend).</summary>
-    private async Task<string?> ForwardCommandAsync(CommandCode command, ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> ForwardCommandAsync(CommandCode command, ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken,
         uint? backendStatementId = null, uint? clientStatementId = null)
     {
         try
@@ -173,7 +177,8 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Streams the answer to a command already sent. Same contract as <see cref="ForwardCommandAsync"/>.</summary>
-    private async Task<string?> ForwardAnswerAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> ForwardAnswerAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Commands;
@@ -70,7 +71,8 @@ internal sealed partial class ClientSession
         return null;
     }
 
-    private async Task<string?> ExecuteAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> ExecuteAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         if (await LookUpAsync(buffer, "mysqld_stmt_execute", cancellationToken).ConfigureAwait(false) is not { } statement)
             return null;

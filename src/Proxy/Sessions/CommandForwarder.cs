@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 using Switchyard.Protocol;
 using System.Buffers.Binary;
@@ -35,6 +36,7 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// <summary>Sends the command at the start of <paramref name="buffer"/> (from the client's last read, which
     /// this method takes over) to the backend. <paramref name="statementId"/>: the backend's id for a prepared
     /// statement command, written over the client's (proxy-owned) id.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken, uint? statementId = null)
     {
         PacketHeader.TryPeek(buffer, out var header);
@@ -114,6 +116,7 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
 
     /// <summary>Streams the backend's answer to the client. Returns when the answer is complete.</summary>
     /// <param name="clientStatementId">For COM_STMT_PREPARE: the proxy's id, written over the server's in PREPARE_OK.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken, uint? clientStatementId = null)
     {
         _scanner.Start(shape, backend.Profile.DeprecateEof);
@@ -288,6 +291,7 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
         return result;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushBackendAsync(BackendConnection backend, CancellationToken cancellationToken)
     {
         try
@@ -303,6 +307,7 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushClientAsync(BackendConnection backend, CancellationToken cancellationToken)
     {
         try

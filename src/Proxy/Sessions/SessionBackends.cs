@@ -165,6 +165,9 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         if (outcome.HasStatus)
         {
             _status = outcome.Status;
+            // The session's database was dropped: the server has no current database any more, nor must the session.
+            if ((outcome.Status & ServerStatusFlags.DatabaseDropped) != 0)
+                Schema = connection.Schema = null;
             SetPin(PinReason.Transaction, (outcome.Status & ServerStatusFlags.InTransaction) != 0 || AutocommitOff);
         }
         if (!outcome.IsError)
