@@ -7,7 +7,9 @@ internal static class CharsetNames
     public static string ForCollation(byte collation) => collation switch
     {
         8 or 5 or 15 or 31 or 47 or 48 or 49 or 94 => "latin1",
-        33 or 83 or 192 or >= 193 and <= 215 => "utf8mb3",
+        33 or 83 or 192 or >= 193 and <= 215 or 223 => "utf8mb3",
+        9 or 21 or 27 or 77 => "latin2",
+        51 or 14 or 23 or 50 or 52 => "cp1251",
         63 => "binary",
         11 or 65 => "ascii",
         28 or 87 => "gbk",

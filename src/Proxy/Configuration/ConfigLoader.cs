@@ -207,13 +207,15 @@ public static class ConfigLoader
     private static void Validate(SwitchyardConfig config, List<ConfigError> errors)
     {
         var primaries = config.Backends.Count(b => b.Role == BackendRole.Primary);
-        if (config.Backends.Count > 0 && primaries != 1)
+        if (primaries != 1 && (config.Backends.Count > 0 || !ReportedMissingBackends(errors)))
             errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}"));
         if (config.Pool.MinIdle > config.Pool.MaxConnectionsPerBackend)
             errors.Add(new ConfigError($"pool.min_idle ({config.Pool.MinIdle}) exceeds pool.max_connections_per_backend ({config.Pool.MaxConnectionsPerBackend})"));
         if (config.MySqlListener == config.HttpListener)
             errors.Add(new ConfigError("listeners.mysql and listeners.http must differ"));
     }
+
+    private static bool ReportedMissingBackends(List<ConfigError> errors) => errors.Any(e => e.Message.StartsWith("'backends' is required", StringComparison.Ordinal));
 
     private static readonly string[] LogLevels = ["verbose", "debug", "information", "warning", "error"];
 

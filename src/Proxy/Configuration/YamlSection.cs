@@ -116,13 +116,20 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
             return fallback;
         }
         var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var value = match.Groups[2].Value switch
+        var milliseconds = number * match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(number),
-            "m" => TimeSpan.FromMinutes(number),
-            "h" => TimeSpan.FromHours(number),
-            _ => TimeSpan.FromSeconds(number),
+            "ms" => 1.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => 1000.0,
         };
+        // Beyond a year nothing here makes sense, and TimeSpan would overflow further out.
+        if (double.IsInfinity(milliseconds) || milliseconds > TimeSpan.FromDays(365).TotalMilliseconds)
+        {
+            Error(Get(key)!, $"'{Qualify(key)}' is too long: '{text}' (at most 365 days)");
+            return fallback;
+        }
+        var value = TimeSpan.FromMilliseconds(milliseconds);
         if (min is { } floor && value < floor)
         {
             Error(Get(key)!, $"'{Qualify(key)}' must be at least {floor.TotalMilliseconds}ms");
@@ -143,7 +150,11 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
             Error(Get(key)!, $"'{Qualify(key)}' must be a size such as 65536, 512KiB or 64MiB, not '{text}'");
             return fallback;
         }
-        var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            Error(Get(key)!, $"'{Qualify(key)}' is too large: '{text}'");
+            return fallback;
+        }
         var multiplier = match.Groups[2].Value.ToUpperInvariant() switch
         {
             "K" or "KB" or "KIB" => 1024L,
@@ -151,6 +162,11 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
             "G" or "GB" or "GIB" => 1024L * 1024 * 1024,
             _ => 1L,
         };
+        if (number > long.MaxValue / multiplier)
+        {
+            Error(Get(key)!, $"'{Qualify(key)}' is too large: '{text}'");
+            return fallback;
+        }
         var value = number * multiplier;
         if (value < min)
         {
