@@ -167,9 +167,12 @@ snapshot_backend_selects() {
 # This is the hook for read/write splitting: once reads go to replicas, their share shows here.
 print_backend_select_counts() {
     local before=$1 after=$2
+    # name=count(share%) per backend: with read/write splitting the replicas should take the reads.
     awk 'NR == FNR { b[$1] = $2; next }
-         { printf "%s%s=%s", (FNR > 1 ? " " : ""), $1, ($2 ~ /^[0-9]+$/ && b[$1] ~ /^[0-9]+$/ ? $2 - b[$1] : "?") }
-         END { print "" }' "$before" "$after"
+         { n[FNR] = $1; d[FNR] = ($2 ~ /^[0-9]+$/ && b[$1] ~ /^[0-9]+$/) ? $2 - b[$1] : -1; if (d[FNR] > 0) t += d[FNR]; k = FNR }
+         END { for (i = 1; i <= k; i++)
+                   printf "%s%s=%s", (i > 1 ? " " : ""), n[i], (d[i] < 0 ? "?" : sprintf("%d(%d%%)", d[i], t > 0 ? 100 * d[i] / t + 0.5 : 0))
+               print "" }' "$before" "$after"
 }
 
 # ---- proxy ------------------------------------------------------------------------------------------------------
