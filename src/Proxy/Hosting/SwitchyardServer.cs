@@ -31,6 +31,9 @@ public sealed class SwitchyardServer : IAsyncDisposable
 
     public int ActiveSessions => _sessions.Count;
 
+    /// <summary>Backends and their pools, for tests that count the connections the proxy opened.</summary>
+    internal ProxyContext Context => _context;
+
     public static async Task<SwitchyardServer> StartAsync(SwitchyardConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
         var logger = loggerFactory.CreateLogger("Switchyard");

@@ -60,10 +60,11 @@ internal sealed partial class ClientSession
         if (!outcome.IsError)
         {
             var parameters = _forwarder.LastPreparedParameterCount;
-            _statements[id] = new ClientStatement(id, sql, statement, parameters);
+            var prepared = new ClientStatement(id, sql, _backends.Schema, statement, parameters);
+            _statements[id] = prepared;
             _lastPreparedId = id;
-            _context.Statements.Acquire(sql);
-            backend.Statements.Add(sql, _forwarder.LastPreparedStatementId, parameters, _context.Config.PreparedStatements.MaxPerConnection, _closeScratch);
+            _context.Statements.Acquire(prepared.CacheKey);
+            backend.Statements.Add(prepared.CacheKey, _forwarder.LastPreparedStatementId, parameters, _context.Config.PreparedStatements.MaxPerConnection, _closeScratch);
             CloseUnusedStatements(backend);
         }
         // The first EXECUTE usually follows at once: keep the connection that has the statement for it.
@@ -200,11 +201,11 @@ internal sealed partial class ClientSession
         var (payload, _, _) = await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
         if (!StatementIdField.TryRead(payload, out var id) || !_statements.Remove(id == StatementIdField.LastPrepared ? _lastPreparedId : id, out var statement))
             return null; // no answer to COM_STMT_CLOSE, whatever happens
-        _context.Statements.Release(statement.Sql);
+        _context.Statements.Release(statement.CacheKey);
         if ((statement.HasCursor || statement.HasLongData) && _backends.Held is { IsBroken: false } held)
         {
             // Its cursor or long data lives on the held connection: close it there now.
-            held.Statements.Remove(statement.Sql, _closeScratch);
+            held.Statements.Remove(statement.CacheKey, _closeScratch);
             CommandForwarder.WriteStatementCloses(held, _closeScratch);
             await held.Channel.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -223,7 +224,7 @@ internal sealed partial class ClientSession
             await _client.WritePacketAsync(UnknownStatement(id, "mysqld_stmt_reset").Serialize(), next, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        if ((statement.HasCursor || statement.HasLongData) && _backends.Held is { IsBroken: false } held && held.Statements.TryGet(statement.Sql, out var backendStatement))
+        if ((statement.HasCursor || statement.HasLongData) && _backends.Held is { IsBroken: false } held && held.Statements.TryGet(statement.CacheKey, out var backendStatement))
         {
             StatementIdField.Write(payload, backendStatement.Id);
             try
@@ -253,7 +254,7 @@ internal sealed partial class ClientSession
     {
         if (await LookUpAsync(buffer, "mysqld_stmt_fetch", cancellationToken).ConfigureAwait(false) is not { } statement)
             return null;
-        if (!statement.HasCursor || _backends.Held is not { } held || !held.Statements.TryGet(statement.Sql, out var backendStatement))
+        if (!statement.HasCursor || _backends.Held is not { } held || !held.Statements.TryGet(statement.CacheKey, out var backendStatement))
         {
             await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
             await _client.WritePacketAsync(new ErrPacket(1421, ErrorCodes.StateGeneral, $"The statement ({statement.Id}) has no open cursor").Serialize(), 1, cancellationToken).ConfigureAwait(false);
@@ -298,7 +299,7 @@ internal sealed partial class ClientSession
     {
         var target = statement.HasLongData ? RouteTarget.Current : RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification));
         if (target != RouteTarget.Current && _backends.Held is { IsBroken: false } held
-            && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.Sql, out _))
+            && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.CacheKey, out _))
             target = RouteTarget.Current;
         return AcquireOrRefuseAsync(target, buffer, cancellationToken);
     }
@@ -308,14 +309,14 @@ internal sealed partial class ClientSession
     private async ValueTask<(BackendStatement? Statement, ErrPacket? Error)> EnsurePreparedAsync(BackendConnection backend, ClientStatement statement, CancellationToken cancellationToken)
     {
         CloseUnusedStatements(backend);
-        if (backend.Statements.TryGet(statement.Sql, out var existing))
+        if (backend.Statements.TryGet(statement.CacheKey, out var existing))
             return (existing, null);
         try
         {
             var (id, parameters, error) = await backend.PrepareAsync(statement.Sql, cancellationToken).ConfigureAwait(false);
             if (error is not null)
                 return (null, error);
-            var prepared = backend.Statements.Add(statement.Sql, id, parameters, _context.Config.PreparedStatements.MaxPerConnection, _closeScratch);
+            var prepared = backend.Statements.Add(statement.CacheKey, id, parameters, _context.Config.PreparedStatements.MaxPerConnection, _closeScratch);
             Log.StatementPreparedOnBackend(_logger, _id, statement.Id, backend.Endpoint.Name, backend.ConnectionId, id);
             CloseUnusedStatements(backend);
             return (prepared, null);
@@ -358,7 +359,7 @@ internal sealed partial class ClientSession
     private void CloseAllStatements()
     {
         foreach (var statement in _statements.Values)
-            _context.Statements.Release(statement.Sql);
+            _context.Statements.Release(statement.CacheKey);
         _statements.Clear();
         UpdateStatementPins();
     }

@@ -4,10 +4,16 @@ namespace Switchyard.Proxy.Statements;
 
 /// <summary>A statement a client prepared, under an id the proxy gave it; it may be prepared on any number of
 /// backend connections, each under the server's own id.</summary>
-internal sealed class ClientStatement(uint id, string sql, StatementClassification classification, ushort parameterCount)
+internal sealed class ClientStatement(uint id, string sql, string? schema, StatementClassification classification, ushort parameterCount)
 {
     public uint Id { get; } = id;
     public string Sql { get; } = sql;
+
+    /// <summary>What backend statements are shared by: the SQL text and the current database it was prepared in,
+    /// since the server binds unqualified table names at PREPARE (the same text in another database is another
+    /// statement).</summary>
+    public string CacheKey { get; } = KeyFor(schema, sql);
+
     public StatementClassification Classification { get; } = classification;
     public ushort ParameterCount { get; } = parameterCount;
 
@@ -20,4 +26,6 @@ internal sealed class ClientStatement(uint id, string sql, StatementClassificati
 
     /// <summary>An EXECUTE opened a cursor on the held connection; FETCH reads from it.</summary>
     public bool HasCursor { get; set; }
+
+    public static string KeyFor(string? schema, string sql) => $"{schema}\0{sql}";
 }
