@@ -22,7 +22,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<ConnectionProfile, Stack<BackendConnection>> _idle = new();
     private readonly Lock _idleLock = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _permits;
     private readonly Timer _reaper;
     private int _open;
     private int _idleCount;
@@ -35,7 +35,7 @@ internal sealed class BackendPool : IAsyncDisposable
         _connector = connector;
         _config = config;
         _logger = logger;
-        _slots = new SemaphoreSlim(config.MaxConnectionsPerBackend, config.MaxConnectionsPerBackend);
+        _permits = new SemaphoreSlim(config.MaxConnectionsPerBackend, config.MaxConnectionsPerBackend);
         var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, Math.Min(config.IdleTimeout.Ticks, config.MaxAge.Ticks) / 2));
         _reaper = new Timer(_ => ReapExpired(), null, period, period);
     }
@@ -49,47 +49,56 @@ internal sealed class BackendPool : IAsyncDisposable
     public async ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        while (TryPopIdle(profile, out var idle))
+        // A permit per connection in use: a waiter wakes as soon as any connection comes back, not only when
+        // one is closed.
+        if (!_permits.Wait(0))
         {
-            var now = Stopwatch.GetTimestamp();
-            if (IsExpired(idle, now))
-            {
-                await CloseAsync(idle, "expired").ConfigureAwait(false);
-                continue;
-            }
-            // A connection idle for a while may have been closed by the server (wait_timeout, KILL, restart); the
-            // check costs a poll, so connections that were in use a moment ago skip it.
-            if (Stopwatch.GetElapsedTime(idle.LastUsedTimestamp, now) >= _config.LivenessCheckAfter && idle.Channel.HasUnexpectedInput())
-            {
-                await CloseAsync(idle, "closed by the server while idle").ConfigureAwait(false);
-                continue;
-            }
-            return Leased(idle);
-        }
-
-        if (!_slots.Wait(0))
-        {
-            // At the cap: an idle connection of another profile is worth less than a waiting client.
-            if (TryEvictIdleOfOtherProfile(profile, out var victim))
-                await CloseAsync(victim!, "evicted for another profile").ConfigureAwait(false);
             var waitStarted = Stopwatch.GetTimestamp();
-            if (!await _slots.WaitAsync(_config.WaitTimeout, cancellationToken).ConfigureAwait(false))
+            if (!await _permits.WaitAsync(_config.WaitTimeout, cancellationToken).ConfigureAwait(false))
             {
-                Log.PoolExhausted(_logger, _endpoint.Name, (long)Stopwatch.GetElapsedTime(waitStarted).TotalMilliseconds, OpenConnections);
+                Log.PoolExhausted(_logger, _endpoint.Name, (long)Stopwatch.GetElapsedTime(waitStarted).TotalMilliseconds, LeasedConnections);
                 throw new PoolExhaustedException(_endpoint, _config.WaitTimeout, _config.MaxConnectionsPerBackend);
             }
         }
-
         try
         {
-            var connection = await _connector.ConnectAsync(_endpoint, profile, cancellationToken).ConfigureAwait(false);
+            while (TryPopIdle(profile, out var idle))
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (IsExpired(idle, now))
+                {
+                    await CloseAsync(idle, "expired").ConfigureAwait(false);
+                    continue;
+                }
+                // A connection idle for a while may have been closed by the server (wait_timeout, KILL, restart); the
+                // check costs a poll, so connections that were in use a moment ago skip it.
+                if (Stopwatch.GetElapsedTime(idle.LastUsedTimestamp, now) >= _config.LivenessCheckAfter && idle.Channel.HasUnexpectedInput())
+                {
+                    await CloseAsync(idle, "closed by the server while idle").ConfigureAwait(false);
+                    continue;
+                }
+                return Leased(idle);
+            }
+
+            // At the cap with idle connections of another profile only: one of them is worth less than this client.
+            if (Volatile.Read(ref _open) >= _config.MaxConnectionsPerBackend && TryEvictIdleOfOtherProfile(profile, out var victim))
+                await CloseAsync(victim!, "evicted for another profile").ConfigureAwait(false);
             Interlocked.Increment(ref _open);
-            RememberProfile(profile);
-            return Leased(connection);
+            try
+            {
+                var connection = await _connector.ConnectAsync(_endpoint, profile, cancellationToken).ConfigureAwait(false);
+                RememberProfile(profile);
+                return Leased(connection);
+            }
+            catch
+            {
+                Interlocked.Decrement(ref _open);
+                throw;
+            }
         }
         catch
         {
-            _slots.Release();
+            _permits.Release();
             throw;
         }
     }
@@ -100,14 +109,17 @@ internal sealed class BackendPool : IAsyncDisposable
         Interlocked.Decrement(ref _leased);
         if (_disposed || connection.IsBroken || IsExpired(connection, Stopwatch.GetTimestamp()))
         {
+            _permits.Release();
             _ = CloseAsync(connection, connection.IsBroken ? "broken" : "expired or pool closed");
             return;
         }
         if (!dirty)
         {
             PushIdle(connection);
+            _permits.Release();
             return;
         }
+        // Its permit is released once the reset is done: until then it is neither usable nor closed.
         _ = ResetAndPushAsync(connection);
     }
 
@@ -115,6 +127,7 @@ internal sealed class BackendPool : IAsyncDisposable
     public ValueTask DiscardAsync(BackendConnection connection, string reason)
     {
         Interlocked.Decrement(ref _leased);
+        _permits.Release();
         return CloseAsync(connection, reason);
     }
 
@@ -139,6 +152,10 @@ internal sealed class BackendPool : IAsyncDisposable
         catch (Exception e)
         {
             await CloseAsync(connection, $"reset failed: {e.Message}").ConfigureAwait(false);
+        }
+        finally
+        {
+            _permits.Release();
         }
     }
 
@@ -236,19 +253,23 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         foreach (var profile in profiles)
         {
-            while (!_disposed && IdleOf(profile) < _config.MinIdle && _slots.Wait(0))
+            while (!_disposed && IdleOf(profile) < _config.MinIdle)
             {
+                if (Interlocked.Increment(ref _open) > _config.MaxConnectionsPerBackend)
+                {
+                    Interlocked.Decrement(ref _open);
+                    return;
+                }
                 try
                 {
                     using var timeout = new CancellationTokenSource(_connector.Timeouts.Connect + _connector.Timeouts.Handshake);
                     var connection = await _connector.ConnectAsync(_endpoint, profile, timeout.Token).ConfigureAwait(false);
-                    Interlocked.Increment(ref _open);
                     PushIdle(connection);
                 }
                 catch (Exception)
                 {
                     // Logged by the connector; the next tick tries again.
-                    _slots.Release();
+                    Interlocked.Decrement(ref _open);
                     return;
                 }
             }
@@ -264,7 +285,6 @@ internal sealed class BackendPool : IAsyncDisposable
     private async ValueTask CloseAsync(BackendConnection connection, string reason)
     {
         Interlocked.Decrement(ref _open);
-        _slots.Release();
         Log.BackendClosed(_logger, _endpoint.Name, connection.ConnectionId, reason);
         try
         {

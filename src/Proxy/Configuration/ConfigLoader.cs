@@ -135,7 +135,7 @@ public static class ConfigLoader
 
         if (root.Section("routing") is { } routing)
         {
-            routing.AllowOnly("read_balancing", "replica_retry_delay");
+            routing.AllowOnly("read_balancing", "replica_retry_delay", "hold_for_next_statement");
             var policy = routing.String("read_balancing") ?? defaults.Routing.ReadBalancing;
             if (!BalancingPolicies.IsKnown(policy))
                 routing.Error(routing.Get("read_balancing")!, $"'routing.read_balancing' must be one of {BalancingPolicyNames.RoundRobin}, {BalancingPolicyNames.Weighted}, {BalancingPolicyNames.LeastConnections}, not '{policy}'");
@@ -145,6 +145,7 @@ public static class ConfigLoader
                 {
                     ReadBalancing = policy,
                     ReplicaRetryDelay = routing.Duration("replica_retry_delay", defaults.Routing.ReplicaRetryDelay, TimeSpan.FromMilliseconds(10)),
+                    HoldForNextStatement = routing.Duration("hold_for_next_statement", defaults.Routing.HoldForNextStatement, TimeSpan.FromMilliseconds(1)),
                 },
             };
         }

@@ -79,6 +79,9 @@ public sealed record RoutingConfig
     public string ReadBalancing { get; init; } = "round-robin";
     /// <summary>After a replica refuses connections, how long it stays out of rotation before it is tried again.</summary>
     public TimeSpan ReplicaRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a connection is kept for a client's next statement after one that the next may ask about
+    /// (warnings, an insert id, FOUND_ROWS, a fresh PREPARE) before it goes back to the pool.</summary>
+    public TimeSpan HoldForNextStatement { get; init; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed record PreparedStatementsConfig

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol;
@@ -37,6 +38,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
     private readonly CommandForwarder _forwarder;
     private ClientIdentity? _identity;
     private readonly SessionBackends _backends;
+    private Timer? _holdTimer;
     private long _commands;
 
     public ClientSession(ProxyContext context, PacketChannel client)
@@ -178,8 +180,20 @@ internal sealed partial class ClientSession : IAsyncDisposable
         var reader = _client.Reader;
         while (true)
         {
+            // A connection kept for the next statement only goes back to the pool if the client does not send one soon.
+            if (_backends.HoldsForNextOnly)
+                (_holdTimer ??= new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, Timeout.Infinite, Timeout.Infinite))
+                    .Change(_context.Config.Routing.HoldForNextStatement, Timeout.InfiniteTimeSpan);
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                // The hold timer fired (possibly late, for an earlier statement: releasing again is harmless). Nothing
+                // is marked examined: bytes that arrived meanwhile are read again at once.
+                reader.AdvanceTo(buffer.Start);
+                await _backends.ReleaseIfHeldForNextOnlyAsync().ConfigureAwait(false);
+                continue;
+            }
             if (!PacketHeader.TryPeek(buffer, out var header) || buffer.Length < PacketHeader.Size + Math.Min(1, header.PayloadLength))
             {
                 if (result.IsCompleted)
@@ -342,5 +356,10 @@ internal sealed partial class ClientSession : IAsyncDisposable
         Log.Statement(_logger, _id, command.ToString(), text.Length >= max ? text + "…" : text);
     }
 
-    public ValueTask DisposeAsync() => _client.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_holdTimer is not null)
+            await _holdTimer.DisposeAsync().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
+    }
 }

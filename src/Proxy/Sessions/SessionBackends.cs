@@ -38,6 +38,10 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
     public string? Schema { get; set; }
 
     public BackendConnection? Held => _held;
+
+    /// <summary>The held connection is kept only in case the next statement asks about the last one: it may be
+    /// given back while the client is idle (see ReleaseIfHeldForNextOnlyAsync).</summary>
+    public bool HoldsForNextOnly => _held is not null && _heldForNextOnly && !IsPinned;
     public PinReason Pins => _pins;
     public bool IsPinned => _pins != PinReason.None;
 
@@ -242,6 +246,10 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         State = SessionState.Empty;
         Schema = schema;
     }
+
+    /// <summary>The client stayed idle after a statement whose connection was kept for the next one: give it back, so
+    /// that idle clients never hold connections that others wait for.</summary>
+    public ValueTask ReleaseIfHeldForNextOnlyAsync() => HoldsForNextOnly ? ReleaseAsync(dirty: false) : ValueTask.CompletedTask;
 
     /// <summary>Gives the held connection back. Dirty: it may carry state that cannot move, so it is reset first.</summary>
     public async ValueTask ReleaseAsync(bool dirty)
