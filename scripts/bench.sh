@@ -60,8 +60,9 @@ else
     read -r -a PS_MODES <<<"${BENCH_PS_MODES:-auto disable}"
     read -r -a THREADS <<<"${BENCH_THREADS:-4 16}"
 fi
-# Extra sysbench options per workload (none needed yet; e.g. [oltp_read_only]="--skip_trx=on").
-declare -A WORKLOAD_OPTS=()
+# Extra sysbench options per workload. oltp_read_only runs its reads as autocommit statements (skip_trx): inside
+# BEGIN ... COMMIT they would all stay on the primary, as transactions must; autocommit reads are what replicas serve.
+declare -A WORKLOAD_OPTS=([oltp_read_only]="--skip_trx=on")
 
 # The printed table: "Header|field" per column, fields of the per-combination results (see record_pair).
 # A later column (say, lag seen by reads) is one more line here plus the field set in record_pair.
