@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Routing.Health;
 
 namespace Switchyard.Proxy.Backends;
 
@@ -15,6 +16,9 @@ internal sealed class BackendEndpoint(BackendConfig config)
 
     /// <summary>The greeting of the last successful connection: version string, capabilities, charset.</summary>
     public volatile BackendGreeting? LastGreeting;
+
+    /// <summary>The monitor's latest conclusion, swapped as a whole (null while no monitor runs).</summary>
+    public volatile BackendHealth? Health;
 
     /// <summary>False for a while after a connect to it failed, so reads skip it instead of paying a connect
     /// timeout each (the health monitor replaces this with measured state).</summary>

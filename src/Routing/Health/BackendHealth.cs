@@ -1,0 +1,24 @@
+namespace Switchyard.Routing.Health;
+
+/// <summary>One backend's health as last measured; immutable, replaced as a whole by the monitor.</summary>
+/// <param name="State">The conclusion.</param>
+/// <param name="Reason">Why, in words for logs and /status (empty when online).</param>
+/// <param name="LagSeconds">Replication lag in seconds (heartbeat or Seconds_Behind_Master); null when unknown.</param>
+/// <param name="LagBytes">How far the replica's applied position is behind the primary's binlog, in bytes; null when unknown.</param>
+/// <param name="RoundTrip">Round-trip time of the last check.</param>
+/// <param name="GtidPosition">@@gtid_slave_pos of a replica, @@gtid_binlog_pos of the primary.</param>
+/// <param name="CheckedAt">When the check finished.</param>
+internal sealed record BackendHealth(
+    HealthState State,
+    string Reason,
+    double? LagSeconds,
+    long? LagBytes,
+    TimeSpan? RoundTrip,
+    string? GtidPosition,
+    DateTimeOffset CheckedAt)
+{
+    /// <summary>Before any check.</summary>
+    public static BackendHealth Unchecked { get; } = new(HealthState.Unknown, "not checked yet", null, null, null, null, DateTimeOffset.MinValue);
+
+    public bool IsOnline => State == HealthState.Online;
+}
