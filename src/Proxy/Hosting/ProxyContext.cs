@@ -23,7 +23,8 @@ internal sealed class ProxyContext : IAsyncDisposable
         Primary = Backends.Single(b => b.IsPrimary);
         Replicas = new ReplicaSelector(
             Backends.Where(b => !b.IsPrimary).Select(b => Pools[b.Name]).ToList(),
-            BalancingPolicies.Create(config.Routing.ReadBalancing));
+            BalancingPolicies.Create(config.Routing.ReadBalancing),
+            loggerFactory.CreateLogger("Switchyard.Routing"));
         Statements = new StatementRegistry();
     }
 

@@ -65,4 +65,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "Session {SessionId}: statement #{StatementId} prepared on {Backend} connection {ConnectionId} as #{BackendStatementId}")]
     public static partial void StatementPreparedOnBackend(ILogger logger, uint sessionId, uint statementId, string backend, uint connectionId, uint backendStatementId);
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "No replica can serve reads (of {Replicas} configured): reads go to the primary")]
+    public static partial void ReadsFallBackToPrimary(ILogger logger, int replicas);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Information, Message = "Replicas serve reads again")]
+    public static partial void ReadsBackOnReplicas(ILogger logger);
+
+    [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Session {SessionId}: replica {Backend} failed before answering ({Reason}); the statement is sent again elsewhere")]
+    public static partial void ReadRetried(ILogger logger, uint sessionId, string backend, string reason);
 }

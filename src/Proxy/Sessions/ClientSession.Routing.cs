@@ -75,11 +75,40 @@ internal sealed partial class ClientSession
     {
         var statement = Classify(header, buffer, out var assignments);
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
-        var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
-        if (backend is null)
-            return endReason;
-        if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
-            return lost;
+        // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
+        // sending a byte, it goes to another replica, then the primary, and the client never notices.
+        var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+            if (backend is null)
+                return endReason;
+            if (!retriable || backend.Endpoint.IsPrimary)
+            {
+                // The command is still unconsumed in the buffer: forwarding it consumes it.
+                if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
+                    return lost;
+                break;
+            }
+            try
+            {
+                await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, keepRequest: true).ConfigureAwait(false);
+                await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
+                _forwarder.ReleaseRequest(buffer);
+                break;
+            }
+            catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
+            {
+                Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
+                backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
+                await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+            }
+            catch (BackendLostException e)
+            {
+                _forwarder.ReleaseRequest(buffer);
+                return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+            }
+        }
         await _backends.CompleteAsync(statement, assignments, _forwarder.LastOutcome(hasStatus: true)).ConfigureAwait(false);
         return null;
     }

@@ -36,8 +36,11 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// <summary>Sends the command at the start of <paramref name="buffer"/> (from the client's last read, which
     /// this method takes over) to the backend. <paramref name="statementId"/>: the backend's id for a prepared
     /// statement command, written over the client's (proxy-owned) id.</summary>
+    /// <param name="keepRequest">Leave a whole buffered command in the client's buffer (the caller advances past it
+    /// with <see cref="ReleaseRequest"/>), so that it can be sent again to another backend if this one fails before
+    /// answering. Only for a command that <see cref="IsWhole"/>.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken, uint? statementId = null)
+    public async ValueTask ForwardRequestAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken, uint? statementId = null, bool keepRequest = false)
     {
         PacketHeader.TryPeek(buffer, out var header);
         var packetLength = PacketHeader.Size + (long)header.PayloadLength;
@@ -50,7 +53,8 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
                 CopyWithStatementId(packet, backendWriter, id);
             else
                 Copy(packet, backendWriter);
-            clientReader.AdvanceTo(packet.End);
+            if (!keepRequest)
+                clientReader.AdvanceTo(packet.End);
             await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -70,6 +74,17 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
         }
         clientReader.AdvanceTo(buffer.Start);
         await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the command at the start of <paramref name="buffer"/> is one packet and fully buffered.</summary>
+    public static bool IsWhole(in ReadOnlySequence<byte> buffer) =>
+        PacketHeader.TryPeek(buffer, out var header) && !header.HasContinuation && buffer.Length >= PacketHeader.Size + (long)header.PayloadLength;
+
+    /// <summary>Consumes a command kept with keepRequest once it no longer needs to be sent again.</summary>
+    public void ReleaseRequest(in ReadOnlySequence<byte> buffer)
+    {
+        PacketHeader.TryPeek(buffer, out var header);
+        clientReader.AdvanceTo(buffer.GetPosition(PacketHeader.Size + (long)header.PayloadLength));
     }
 
     /// <summary>Sends an EXECUTE rebuilt with the parameter types the backend statement needs, under its id.

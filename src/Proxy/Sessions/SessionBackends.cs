@@ -70,9 +70,17 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         }
         await ReleaseAsync(dirty: false).ConfigureAwait(false);
 
-        var connection = target == RouteTarget.Replica
-            ? await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false) ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false)
-            : await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+        BackendConnection connection;
+        if (target == RouteTarget.Replica)
+        {
+            var replica = await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false);
+            context.Replicas.ReportFallback(replica is null);
+            connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            connection = await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+        }
         _held = connection;
         _heldForNextOnly = false;
         try

@@ -14,7 +14,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     [Fact]
     public void Choose_NoReplicas_ReturnsNull()
     {
-        var selector = new ReplicaSelector([], new RoundRobinPolicy());
+        var selector = new ReplicaSelector([], new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Null(selector.Choose(0, out var bit));
         Assert.Equal(0UL, bit);
@@ -24,7 +24,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_RoundRobin_SpreadsEvenlyOverReplicas()
     {
         var replicas = Pools(3);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         var counts = Enumerable.Range(0, 30).Select(_ => selector.Choose(0, out ulong _)!).CountBy(p => p.Endpoint.Name).ToDictionary();
 
@@ -36,7 +36,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_RoundRobin_TakesEachInTurn()
     {
         var replicas = Pools(3);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         var names = Enumerable.Range(0, 6).Select(_ => selector.Choose(0, out ulong _)!.Endpoint.Name).ToList();
 
@@ -47,7 +47,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_Chosen_ReturnsTheBitOfItsIndex()
     {
         var replicas = Pools(4);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         for (var i = 0; i < 8; i++)
         {
@@ -61,7 +61,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     {
         var replicas = Pools(3);
         replicas[1].Endpoint.MarkUnavailable(TimeSpan.FromHours(1));
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         var chosen = Enumerable.Range(0, 20).Select(_ => selector.Choose(0, out ulong _)).ToList();
 
@@ -76,7 +76,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
         var replicas = Pools(2);
         foreach (var pool in replicas)
             pool.Endpoint.MarkUnavailable(TimeSpan.FromHours(1));
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Null(selector.Choose(0, out var bit));
         Assert.Equal(0UL, bit);
@@ -87,7 +87,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     {
         var replicas = Pools(1);
         replicas[0].Endpoint.MarkUnavailable(TimeSpan.Zero);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Same(replicas[0], selector.Choose(0, out _));
     }
@@ -99,7 +99,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_WeightZero_IsNeverChosen(string policy)
     {
         var replicas = Pools(3, weights: [1, 0, 2]);
-        var selector = new ReplicaSelector(replicas, BalancingPolicies.Create(policy));
+        var selector = new ReplicaSelector(replicas, BalancingPolicies.Create(policy), NullLogger.Instance);
 
         var chosen = Enumerable.Range(0, 30).Select(_ => selector.Choose(0, out ulong _)).ToList();
 
@@ -110,7 +110,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     [Fact]
     public void Choose_AllWeightZero_ReturnsNull()
     {
-        var selector = new ReplicaSelector(Pools(2, weights: [0, 0]), new RoundRobinPolicy());
+        var selector = new ReplicaSelector(Pools(2, weights: [0, 0]), new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Null(selector.Choose(0, out _));
     }
@@ -119,7 +119,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_Weighted_FollowsWeights()
     {
         var replicas = Pools(2, weights: [3, 1]);
-        var selector = new ReplicaSelector(replicas, new WeightedPolicy());
+        var selector = new ReplicaSelector(replicas, new WeightedPolicy(), NullLogger.Instance);
 
         var chosen = Enumerable.Range(0, 40).Select(_ => selector.Choose(0, out ulong _)).ToList();
 
@@ -131,7 +131,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_TriedBits_ExcludeThoseReplicas()
     {
         var replicas = Pools(3);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
         const ulong tried = 0b101;
 
         var chosen = Enumerable.Range(0, 10).Select(_ => selector.Choose(tried, out ulong _)).ToList();
@@ -143,7 +143,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_AccumulatingTried_VisitsEachReplicaOnceThenNull()
     {
         var replicas = Pools(3);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
         ulong tried = 0;
         var visited = new List<BackendPool>();
 
@@ -162,7 +162,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     [Fact]
     public void Choose_AllTried_ReturnsNull()
     {
-        var selector = new ReplicaSelector(Pools(3), new RoundRobinPolicy());
+        var selector = new ReplicaSelector(Pools(3), new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Null(selector.Choose(0b111, out var bit));
         Assert.Equal(0UL, bit);
@@ -172,7 +172,7 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     public void Choose_BeyondMaxReplicas_OnlyTheFirst64AreConsidered()
     {
         var replicas = Pools(ReplicaSelector.MaxReplicas + 1);
-        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy());
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
 
         Assert.Equal(ReplicaSelector.MaxReplicas + 1, selector.Count);
         Assert.Null(selector.Choose(ulong.MaxValue, out _));

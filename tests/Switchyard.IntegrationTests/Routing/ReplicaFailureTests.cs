@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using MySqlConnector;
+using Switchyard.IntegrationTests.Support;
+using Switchyard.Proxy.Configuration;
+
+namespace Switchyard.IntegrationTests.Routing;
+
+/// <summary>A replica that dies under read traffic costs the clients nothing: a read it never answered is sent to
+/// another replica (then the primary), and it is skipped afterwards.</summary>
+[Collection(ProxyCollection.Name)]
+public sealed class ReplicaFailureTests
+{
+    private const long DoomedServerId = 99; // PrivateMariaDb's --server-id
+
+    [Fact]
+    public async Task ReadsGoOnWithoutAnErrorWhenAReplicaIsKilledWhileTheyRun()
+    {
+        await using var doomed = await PrivateMariaDb.StartAsync();
+        await Sql.ExecuteAsync(doomed.Root(), "CREATE OR REPLACE USER 'switchyard'@'%' IDENTIFIED BY 'switchyard'; GRANT SELECT ON *.* TO 'switchyard'@'%'");
+        await using var server = await ProxyFixture.StartProxyAsync(c => c with
+        {
+            Backends =
+            [
+                .. c.Backends,
+                new BackendConfig { Name = "replica1", Host = Cluster.Host, Port = Cluster.Replica1Port, Role = BackendRole.Replica },
+                new BackendConfig { Name = "doomed", Host = Cluster.Host, Port = doomed.Port, Role = BackendRole.Replica },
+            ],
+        });
+        var through = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        var servedBy = new ConcurrentQueue<long>();
+        var failures = new ConcurrentQueue<Exception>();
+        long readsAfterKill = 0;
+        var killed = false;
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await using var connection = new MySqlConnection(through);
+            await connection.OpenAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    servedBy.Enqueue(Convert.ToInt64(await Sql.ScalarAsync(connection, "SELECT @@server_id")));
+                    if (Volatile.Read(ref killed))
+                        Interlocked.Increment(ref readsAfterKill);
+                }
+                catch (MySqlException e)
+                {
+                    failures.Enqueue(e);
+                    return;
+                }
+            }
+        })).ToList();
+
+        await Poll.UntilAsync(() => Task.FromResult(servedBy.Contains(DoomedServerId) && servedBy.Contains(Replication.ReplicaServerIds[0])),
+            TimeSpan.FromSeconds(10), "both replicas serve reads");
+        await PrivateMariaDb.RunAsync("kill", "-9", doomed.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Volatile.Write(ref killed, true);
+        await Poll.UntilAsync(() => Task.FromResult(Interlocked.Read(ref readsAfterKill) >= 400 || !failures.IsEmpty),
+            TimeSpan.FromSeconds(20), "reads go on after the kill");
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Select(f => f.Message)));
+        Assert.DoesNotContain((long)Replication.PrimaryServerId, servedBy.Take(20));
+    }
+}
