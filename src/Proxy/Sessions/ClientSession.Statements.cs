@@ -77,57 +77,68 @@ internal sealed partial class ClientSession
     {
         if (await LookUpAsync(buffer, "mysqld_stmt_execute", cancellationToken).ConfigureAwait(false) is not { } statement)
             return null;
-        var (backend, endReason) = await AcquireForStatementAsync(statement, buffer, cancellationToken).ConfigureAwait(false);
-        if (backend is null)
-            return endReason;
-        var (backendStatement, error) = await EnsurePreparedAsync(backend, statement, cancellationToken).ConfigureAwait(false);
-        if (backendStatement is null)
-            return await RefuseAfterAcquireAsync(buffer, error!, cancellationToken).ConfigureAwait(false);
-
-        var cursor = false;
-        var whole = !header.HasContinuation && buffer.Length >= PacketHeader.Size + header.PayloadLength;
-        string? lost;
-        if (whole && PlanExecute(buffer.Slice(PacketHeader.Size, header.PayloadLength), statement, backendStatement, out var layout, out var rebuild))
+        var whole = CommandForwarder.IsWhole(buffer);
+        for (var attempt = 1; ; attempt++)
         {
-            cursor = layout.CursorFlags != CursorType.NoCursor;
-            if (rebuild)
+            var (backend, endReason) = await AcquireForStatementAsync(statement, buffer, cancellationToken).ConfigureAwait(false);
+            if (backend is null)
+                return endReason;
+            var (backendStatement, error) = await EnsurePreparedAsync(backend, statement, cancellationToken).ConfigureAwait(false);
+            if (backendStatement is null)
+                return await RefuseAfterAcquireAsync(buffer, error!, cancellationToken).ConfigureAwait(false);
+            // As for text reads: an EXECUTE on a replica stays in the client's buffer until answered, so that a
+            // replica failing before its first byte can be replaced.
+            var retriable = whole && !backend.Endpoint.IsPrimary && !_backends.IsPinned && !statement.HasLongData && attempt <= _context.Replicas.Count;
+            var cursor = false;
+            try
             {
-                // The client sent no types (it bound them on another backend statement): rebuild with them.
-                var payload = buffer.Slice(PacketHeader.Size, header.PayloadLength).ToArray();
-                _client.Reader.AdvanceTo(buffer.Slice(PacketHeader.Size + header.PayloadLength).Start);
-                try
+                if (whole && PlanExecute(buffer.Slice(PacketHeader.Size, header.PayloadLength), statement, backendStatement, out var layout, out var rebuild))
                 {
-                    await _forwarder.WriteExecuteAsync(payload, layout, statement.Types!, backend, backendStatement.Id, cancellationToken).ConfigureAwait(false);
+                    cursor = layout.CursorFlags != CursorType.NoCursor;
+                    if (rebuild)
+                    {
+                        // The client sent no types (it bound them on another backend statement): rebuild with them.
+                        var payload = buffer.Slice(PacketHeader.Size, header.PayloadLength).ToArray();
+                        await _forwarder.WriteExecuteAsync(payload, layout, statement.Types!, backend, backendStatement.Id, cancellationToken).ConfigureAwait(false);
+                        backendStatement.BoundTypes = statement.Types;
+                    }
+                    else
+                    {
+                        await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatement.Id, keepRequest: true).ConfigureAwait(false);
+                    }
+                    await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
+                    _forwarder.ReleaseRequest(buffer);
                 }
-                catch (BackendLostException e)
+                else
                 {
-                    return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+                    if (await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id).ConfigureAwait(false) is { } lost)
+                        return lost;
                 }
-                backendStatement.BoundTypes = statement.Types;
-                lost = await ForwardAnswerAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
             }
-            else
+            catch (BackendLostException e) when (retriable && !e.ClientSawBytes)
             {
-                lost = await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id).ConfigureAwait(false);
+                Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
+                backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
+                await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+                continue;
             }
-        }
-        else
-        {
-            lost = await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id).ConfigureAwait(false);
-        }
-        if (lost is not null)
-            return lost;
+            catch (BackendLostException e)
+            {
+                _forwarder.ReleaseRequest(buffer);
+                return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+            }
 
-        var outcome = _forwarder.LastOutcome(hasStatus: true);
-        statement.HasLongData = false;
-        if (cursor && !outcome.IsError && (outcome.Status & ServerStatusFlags.CursorExists) != 0)
-        {
-            statement.HasCursor = true;
-            outcome = outcome with { CursorOpened = true };
+            var outcome = _forwarder.LastOutcome(hasStatus: true);
+            statement.HasLongData = false;
+            if (cursor && !outcome.IsError && (outcome.Status & ServerStatusFlags.CursorExists) != 0)
+            {
+                statement.HasCursor = true;
+                outcome = outcome with { CursorOpened = true };
+            }
+            UpdateStatementPins();
+            await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
+            return null;
         }
-        UpdateStatementPins();
-        await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
-        return null;
     }
 
     /// <summary>
