@@ -65,4 +65,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Debug, Message = "Session {SessionId}: statement #{StatementId} prepared on {Backend} connection {ConnectionId} as #{BackendStatementId}")]
     public static partial void StatementPreparedOnBackend(ILogger logger, uint sessionId, uint statementId, string backend, uint connectionId, uint backendStatementId);
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Serving metrics and status over HTTP on {Endpoint}")]
+    public static partial void HttpListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "An HTTP status request failed")]
+    public static partial void HttpRequestFailed(ILogger logger, Exception exception);
 }
