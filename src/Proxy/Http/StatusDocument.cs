@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Hosting;
@@ -12,6 +13,8 @@ namespace Switchyard.Proxy.Http;
 /// the backends' health and pools.</summary>
 internal static class StatusDocument
 {
+    // Relaxed escaping keeps version strings such as "10.11.19-MariaDB-0+deb12u1" readable; this is served as
+    // application/json, never embedded in HTML (the page below encodes its values itself).
     public static byte[] HealthJson(ServiceAvailability availability)
     {
         using var buffer = new MemoryStream();
@@ -29,7 +32,7 @@ internal static class StatusDocument
     {
         var availability = ServiceAvailability.Of(context);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("server_version", context.ServerVersion);
