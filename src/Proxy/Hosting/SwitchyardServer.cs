@@ -65,6 +65,12 @@ public sealed class SwitchyardServer : IAsyncDisposable
             var httpAddress = await ResolveAsync(config.HttpListener.Host, cancellationToken).ConfigureAwait(false);
             server._http = StatusHttpServer.Start(context, new IPEndPoint(httpAddress, config.HttpListener.Port), () => server.ActiveSessions, logger);
         }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw new ListenFailedException("HTTP", config.HttpListener, e);
+        }
         catch
         {
             listener.Dispose();

@@ -155,6 +155,20 @@ public sealed partial class StatusEndpointTests
         Assert.NotEqual(0, server.HttpEndPoint.Port);
     }
 
+    [Fact]
+    public async Task AnHttpPortInUseFailsTheStartNamingTheHttpListener()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var failure = await Assert.ThrowsAsync<ListenFailedException>(() =>
+            ProxyFixture.StartProxyAsync(c => c with { HttpListener = new ListenEndpoint("127.0.0.1", port) }));
+
+        Assert.Equal("HTTP", failure.Listener);
+        Assert.Contains($"127.0.0.1:{port}", failure.Message);
+    }
+
     private static string Url(SwitchyardServer server, string path) => $"http://{server.HttpEndPoint}{path}";
 
     /// <summary>Scrapes /metrics and checks that every line is Prometheus text: a comment, or `name{labels} value`.</summary>
