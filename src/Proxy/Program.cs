@@ -81,6 +81,11 @@ public static class Program
         {
             server = await SwitchyardServer.StartAsync(config, loggerFactory, stop.Token).ConfigureAwait(false);
         }
+        catch (ListenFailedException e)
+        {
+            Console.Error.WriteLine($"switchyard: {e.Message}");
+            return 1;
+        }
         catch (System.Net.Sockets.SocketException e)
         {
             Console.Error.WriteLine($"switchyard: cannot listen on {config.MySqlListener}: {e.Message}");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Balancing;
@@ -26,6 +27,7 @@ internal sealed class ProxyContext : IAsyncDisposable
             BalancingPolicies.Create(config.Routing.ReadBalancing),
             loggerFactory.CreateLogger("Switchyard.Routing"));
         Statements = new StatementRegistry();
+        Metrics = new ProxyMetrics(Backends, Pools);
     }
 
     public SwitchyardConfig Config { get; }
@@ -38,6 +40,8 @@ internal sealed class ProxyContext : IAsyncDisposable
     public ReplicaSelector Replicas { get; }
     /// <summary>Which SQL texts some client still has prepared: backend statements of the others get closed.</summary>
     public StatementRegistry Statements { get; }
+    /// <summary>This proxy's Prometheus collectors (its own registry, exported at /metrics).</summary>
+    public ProxyMetrics Metrics { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;

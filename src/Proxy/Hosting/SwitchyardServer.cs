@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Http;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Transport;
@@ -18,6 +19,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<uint, Task> _sessions = new();
     private Task? _acceptLoop;
+    private StatusHttpServer? _http;
 
     private SwitchyardServer(ProxyContext context, Socket listener, ILogger logger)
     {
@@ -30,6 +32,9 @@ public sealed class SwitchyardServer : IAsyncDisposable
     public IPEndPoint MySqlEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     public int ActiveSessions => _sessions.Count;
+
+    /// <summary>Where /metrics, /healthz, /status and / are served (the real port when the configuration asked for port 0).</summary>
+    internal IPEndPoint? HttpEndPoint => _http?.EndPoint;
 
     /// <summary>Backends and their pools, for tests that count the connections the proxy opened.</summary>
     internal ProxyContext Context => _context;
@@ -55,6 +60,23 @@ public sealed class SwitchyardServer : IAsyncDisposable
 
         var server = new SwitchyardServer(context, listener, logger);
         Log.Listening(logger, server.MySqlEndPoint.ToString());
+        try
+        {
+            var httpAddress = await ResolveAsync(config.HttpListener.Host, cancellationToken).ConfigureAwait(false);
+            server._http = StatusHttpServer.Start(context, new IPEndPoint(httpAddress, config.HttpListener.Port), () => server.ActiveSessions, logger);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw new ListenFailedException("HTTP", config.HttpListener, e);
+        }
+        catch
+        {
+            listener.Dispose();
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         await server.WarmUpAsync(cancellationToken).ConfigureAwait(false);
         server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
         return server;
@@ -124,6 +146,8 @@ public sealed class SwitchyardServer : IAsyncDisposable
             return;
         _stopping.Cancel();
         _listener.Dispose();
+        if (_http is not null)
+            await _http.DisposeAsync().ConfigureAwait(false);
         if (_acceptLoop is not null)
             await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_sessions.Values).ConfigureAwait(false);

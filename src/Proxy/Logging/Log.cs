@@ -74,4 +74,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Session {SessionId}: replica {Backend} failed before answering ({Reason}); the statement is sent again elsewhere")]
     public static partial void ReadRetried(ILogger logger, uint sessionId, string backend, string reason);
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Serving metrics and status over HTTP on {Endpoint}")]
+    public static partial void HttpListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "An HTTP status request failed")]
+    public static partial void HttpRequestFailed(ILogger logger, Exception exception);
 }

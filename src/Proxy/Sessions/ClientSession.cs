@@ -58,6 +58,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Log.SessionOpened(_logger, _id, _clientAddress);
+        _context.Metrics.ClientConnected();
         var reason = "unknown";
         try
         {
@@ -95,6 +96,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
             await _backends.ReleaseAsync(dirty: false).ConfigureAwait(false);
             var duration = (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
             Log.SessionClosed(_logger, _id, _clientAddress, _identity?.User, duration, _commands, reason);
+            _context.Metrics.ClientDisconnected();
         }
     }
 

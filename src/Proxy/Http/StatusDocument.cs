@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Hosting;
+using Switchyard.Proxy.Metrics;
+
+namespace Switchyard.Proxy.Http;
+
+/// <summary>Renders /healthz and /status as JSON and / as a small self-refreshing HTML page, all from one look at
+/// the backends' health and pools.</summary>
+internal static class StatusDocument
+{
+    // Relaxed escaping keeps version strings such as "10.11.19-MariaDB-0+deb12u1" readable; this is served as
+    // application/json, never embedded in HTML (the page below encodes its values itself).
+    public static byte[] HealthJson(ServiceAvailability availability)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("writes", availability.Writes);
+            json.WriteBoolean("reads", availability.Reads);
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public static byte[] StatusJson(ProxyContext context, int sessions)
+    {
+        var availability = ServiceAvailability.Of(context);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("server_version", context.ServerVersion);
+            json.WriteNumber("sessions", sessions);
+            json.WriteBoolean("writes", availability.Writes);
+            json.WriteBoolean("reads", availability.Reads);
+            json.WriteStartArray("backends");
+            foreach (var row in Rows(context))
+            {
+                json.WriteStartObject();
+                json.WriteString("name", row.Name);
+                json.WriteString("address", row.Address);
+                json.WriteString("role", row.Role);
+                json.WriteString("state", row.State);
+                json.WriteBoolean("up", row.Up);
+                json.WriteString("reason", row.Reason);
+                WriteNumberOrNull(json, "lag_seconds", row.LagSeconds);
+                WriteNumberOrNull(json, "lag_bytes", row.LagBytes);
+                WriteNumberOrNull(json, "round_trip_ms", row.RoundTripMs);
+                if (row.Gtid is null) json.WriteNull("gtid"); else json.WriteString("gtid", row.Gtid);
+                if (row.CheckedAt is { } at) json.WriteString("checked_at", at); else json.WriteNull("checked_at");
+                json.WriteStartObject("pool");
+                json.WriteNumber("open", row.Open);
+                json.WriteNumber("idle", row.Idle);
+                json.WriteNumber("leased", row.Leased);
+                json.WriteNumber("max", row.Max);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public static byte[] Html(ProxyContext context, int sessions)
+    {
+        var availability = ServiceAvailability.Of(context);
+        var html = new StringBuilder(4096);
+        html.Append("""
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Switchyard</title>
+            <style>
+            body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
+            table{border-collapse:collapse}th,td{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
+            td.n{text-align:right;font-variant-numeric:tabular-nums}
+            .online{color:#17702a}.lagging{color:#a86400}.broken,.down,.shunned{color:#b00020}.unknown,.unmonitored{color:#666}
+            </style></head><body>
+            <h1>Switchyard</h1>
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<p>Server {Encode(context.ServerVersion)} · {sessions} client sessions · writes <b>{(availability.Writes ? "yes" : "NO")}</b> · reads <b>{(availability.Reads ? "yes" : "NO")}</b> · <a href=\"/status\">status JSON</a> · <a href=\"/metrics\">metrics</a></p>\n");
+        html.Append("<table><tr><th>Backend</th><th>Address</th><th>Role</th><th>State</th><th>Reason</th><th>Lag s</th><th>Lag bytes</th><th>RTT ms</th><th>GTID</th><th>Checked</th><th>Open</th><th>Idle</th><th>In use</th></tr>\n");
+        foreach (var row in Rows(context))
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Encode(row.Name)}</td><td>{Encode(row.Address)}</td><td>{row.Role}</td><td class=\"{row.State}\">{row.State}</td><td>{Encode(row.Reason)}</td>" +
+                $"<td class=\"n\">{Format(row.LagSeconds)}</td><td class=\"n\">{Format(row.LagBytes)}</td><td class=\"n\">{Format(row.RoundTripMs)}</td>" +
+                $"<td>{Encode(row.Gtid ?? "")}</td><td>{Encode(row.CheckedAt ?? "")}</td>" +
+                $"<td class=\"n\">{row.Open}</td><td class=\"n\">{row.Idle}</td><td class=\"n\">{row.Leased}</td></tr>\n");
+        }
+        html.Append("</table></body></html>\n");
+        return Encoding.UTF8.GetBytes(html.ToString());
+    }
+
+    private static IEnumerable<BackendRow> Rows(ProxyContext context)
+    {
+        foreach (var backend in context.Backends)
+        {
+            var health = backend.Health;
+            var pool = context.Pools[backend.Name];
+            yield return new BackendRow(
+                backend.Name,
+                backend.Address,
+                backend.IsPrimary ? "primary" : "replica",
+                health is null ? "unmonitored" : ProxyMetrics.ToLabel(health.State),
+                ProxyMetrics.IsUp(backend),
+                health?.Reason ?? (backend.IsAvailable ? "" : "a recent connect failed"),
+                health?.LagSeconds,
+                health?.LagBytes,
+                health?.RoundTrip?.TotalMilliseconds,
+                health?.GtidPosition,
+                health is null || health.CheckedAt == DateTimeOffset.MinValue ? null : health.CheckedAt.ToString("O", CultureInfo.InvariantCulture),
+                pool.OpenConnections,
+                pool.IdleConnections,
+                pool.LeasedConnections,
+                context.Config.Pool.MaxConnectionsPerBackend);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+            json.WriteNumber(name, Math.Round(v, 3));
+        else
+            json.WriteNull(name);
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+            json.WriteNumber(name, v);
+        else
+            json.WriteNull(name);
+    }
+
+    private static string Format(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
+    private static string Format(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "–";
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private sealed record BackendRow(
+        string Name, string Address, string Role, string State, bool Up, string Reason,
+        double? LagSeconds, long? LagBytes, double? RoundTripMs, string? Gtid, string? CheckedAt,
+        int Open, int Idle, int Leased, int Max);
+}
