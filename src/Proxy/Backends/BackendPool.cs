@@ -41,6 +41,9 @@ internal sealed class BackendPool : IAsyncDisposable
     }
 
     public BackendEndpoint Endpoint => _endpoint;
+
+    /// <summary>Called with the backend's name when a lease has to wait for a free connection (counted in metrics).</summary>
+    public Action<string>? Waited { get; set; }
     public int OpenConnections => Volatile.Read(ref _open);
     public int IdleConnections => Volatile.Read(ref _idleCount);
     /// <summary>Connections lent to sessions right now (the least-connections policy balances on it).</summary>
@@ -53,6 +56,7 @@ internal sealed class BackendPool : IAsyncDisposable
         // one is closed.
         if (!_permits.Wait(0))
         {
+            Waited?.Invoke(_endpoint.Name);
             var waitStarted = Stopwatch.GetTimestamp();
             if (!await _permits.WaitAsync(_config.WaitTimeout, cancellationToken).ConfigureAwait(false))
             {

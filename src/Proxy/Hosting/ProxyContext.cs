@@ -28,6 +28,8 @@ internal sealed class ProxyContext : IAsyncDisposable
             loggerFactory.CreateLogger("Switchyard.Routing"));
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
+        foreach (var pool in Pools.Values)
+            pool.Waited = Metrics.PoolWait;
     }
 
     public SwitchyardConfig Config { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Switchyard.Protocol;
@@ -7,6 +8,7 @@ using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Metrics;
 using Switchyard.Routing.Classification;
 using Switchyard.Routing.Decisions;
 using Switchyard.Routing.Pinning;
@@ -73,6 +75,7 @@ internal sealed partial class ClientSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var statement = Classify(header, buffer, out var assignments);
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
@@ -100,6 +103,7 @@ internal sealed partial class ClientSession
             catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
             {
                 Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
+                _context.Metrics.RoutingFallback("replica_failed_before_answer");
                 backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
                 await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
             }
@@ -109,8 +113,16 @@ internal sealed partial class ClientSession
                 return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
             }
         }
+        RecordQuery(statement, started);
         await _backends.CompleteAsync(statement, assignments, _forwarder.LastOutcome(hasStatus: true)).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>
+    private void RecordQuery(StatementClassification statement, long started)
+    {
+        var route = _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
+        _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Classifies the SQL of a COM_QUERY or COM_STMT_PREPARE; for statements that change session state,
@@ -161,10 +173,12 @@ internal sealed partial class ClientSession
         }
         catch (BackendUnavailableException e)
         {
+            _context.Metrics.Error("backend_unavailable");
             error = new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
         }
         catch (PoolExhaustedException e)
         {
+            _context.Metrics.Error("pool_exhausted");
             error = new ErrPacket(ErrorCodes.ProxyUnavailable, ErrorCodes.StateGeneral, e.Message);
         }
         catch (SessionStateException e)
@@ -228,6 +242,7 @@ internal sealed partial class ClientSession
                 $"Got a packet bigger than 'max_packet_size' ({tooLarge.Limit} bytes) configured in Switchyard", 1, cancellationToken).ConfigureAwait(false);
         }
         var lost = (BackendLostException)failure;
+        _context.Metrics.Error("backend_lost");
         Log.BackendLost(_logger, backend.Endpoint.Name, backend.ConnectionId, _id, lost.Message);
         var pinned = _backends.IsPinned;
         await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Switchyard.Protocol;
@@ -77,6 +78,7 @@ internal sealed partial class ClientSession
     {
         if (await LookUpAsync(buffer, "mysqld_stmt_execute", cancellationToken).ConfigureAwait(false) is not { } statement)
             return null;
+        var started = Stopwatch.GetTimestamp();
         var whole = CommandForwarder.IsWhole(buffer);
         for (var attempt = 1; ; attempt++)
         {
@@ -118,6 +120,7 @@ internal sealed partial class ClientSession
             catch (BackendLostException e) when (retriable && !e.ClientSawBytes)
             {
                 Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
+                _context.Metrics.RoutingFallback("replica_failed_before_answer");
                 backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
                 await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
                 continue;
@@ -136,6 +139,7 @@ internal sealed partial class ClientSession
                 outcome = outcome with { CursorOpened = true };
             }
             UpdateStatementPins();
+            RecordQuery(statement.Classification, started);
             await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
             return null;
         }

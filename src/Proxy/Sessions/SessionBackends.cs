@@ -75,6 +75,8 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         {
             var replica = await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false);
             context.Replicas.ReportFallback(replica is null);
+            if (replica is null)
+                context.Metrics.RoutingFallback("no_eligible_replica");
             connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
         }
         else

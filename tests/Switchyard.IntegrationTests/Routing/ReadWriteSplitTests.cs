@@ -109,7 +109,19 @@ public sealed class ReadWriteSplitTests(ReplicatedProxyFixture proxy) : IClassFi
         var ids = await Routes.ServerIdsAsync(connection, 6);
 
         Routes.AssertAllOnThePrimary(ids);
+        // Each fallen-back read is counted, and counted as a read the primary served.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var metrics = await http.GetStringAsync($"http://{server.HttpEndPoint}/metrics");
+        Assert.True(MetricValue(metrics, "switchyard_routing_fallbacks_total{reason=\"no_eligible_replica\"}") >= 6, metrics);
+        Assert.True(MetricValue(metrics, "switchyard_queries_total{route=\"primary\",class=\"read\"}") >= 6, metrics);
+        Assert.Equal(0, MetricValue(metrics, "switchyard_queries_total{route=\"replica\",class=\"read\"}"));
     }
+
+    /// <summary>The value of one series in Prometheus text exposition (0 when absent).</summary>
+    private static double MetricValue(string exposition, string series) =>
+        exposition.Split('\n').Where(line => line.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(line => double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
 
     /// <summary>A port nothing listens on: bound once by the OS, then released.</summary>
     private static int UnusedPort()
