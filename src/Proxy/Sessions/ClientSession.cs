@@ -206,7 +206,17 @@ internal sealed partial class ClientSession : IAsyncDisposable
 
             if (header.SequenceId != 0 || header.PayloadLength == 0 || header.PayloadLength > _context.Config.Limits.MaxPacketSize)
             {
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (header.PayloadLength > _context.Config.Limits.MaxPacketSize)
+                {
+                    // Read the rest of this packet (not the ones after it) before answering: a client still writing it
+                    // would otherwise hit a reset connection and never see the error.
+                    reader.AdvanceTo(buffer.Start);
+                    await DiscardAsync(PacketHeader.Size + (long)header.PayloadLength, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
                 var (code, state, message) = header.PayloadLength > _context.Config.Limits.MaxPacketSize
                     ? (ErrorCodes.PacketTooLarge, ErrorCodes.StateCommunication, $"Got a packet bigger than 'max_packet_size' ({_context.Config.Limits.MaxPacketSize} bytes) configured in Switchyard")
                     : header.PayloadLength == 0
@@ -243,6 +253,30 @@ internal sealed partial class ClientSession : IAsyncDisposable
                         return rejectReason;
                     break;
             }
+        }
+    }
+
+    /// <summary>Reads and drops up to <paramref name="length"/> bytes from the client, for at most the client read
+    /// timeout; stops early if the client closes.</summary>
+    private async Task DiscardAsync(long length, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_context.Config.Limits.ClientReadTimeout);
+        try
+        {
+            while (length > 0)
+            {
+                var result = await _client.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var take = Math.Min(length, result.Buffer.Length);
+                _client.Reader.AdvanceTo(result.Buffer.GetPosition(take));
+                length -= take;
+                if (result.IsCompleted)
+                    return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            // The client stalled or left: the error is sent (or not) all the same, then the connection is closed.
         }
     }
 

@@ -66,7 +66,15 @@ public sealed class BadClientInputTests(ProxyFixture proxy)
         var sending = raw.QueryAsync("SELECT '" + new string('c', 17 * 1024 * 1024) + "'");
         var (_, answer) = await raw.ReadPacketAsync();
         Assert.Equal(1153, RawMySqlClient.ParseError(answer).Code);
-        await Assert.ThrowsAnyAsync<IOException>(() => sending); // the proxy stops reading and closes
+        try
+        {
+            await sending; // the rest may still fit in the socket buffers before the proxy closes…
+        }
+        catch (IOException)
+        {
+            // …or hit the closed connection: either way the client has its error
+        }
+        await Assert.ThrowsAnyAsync<IOException>(() => raw.ReadPacketAsync()); // closed after the error (EndOfStream is an IOException)
         await other.WaitForProgressAsync();
     }
 
