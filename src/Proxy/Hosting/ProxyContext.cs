@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Monitoring;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Balancing;
@@ -25,6 +26,7 @@ internal sealed class ProxyContext : IAsyncDisposable
             Backends.Where(b => !b.IsPrimary).Select(b => Pools[b.Name]).ToList(),
             BalancingPolicies.Create(config.Routing.ReadBalancing));
         Statements = new StatementRegistry();
+        Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
     }
 
     public SwitchyardConfig Config { get; }
@@ -37,6 +39,9 @@ internal sealed class ProxyContext : IAsyncDisposable
     public ReplicaSelector Replicas { get; }
     /// <summary>Which SQL texts some client still has prepared: backend statements of the others get closed.</summary>
     public StatementRegistry Statements { get; }
+    /// <summary>Checks every backend and publishes <see cref="BackendEndpoint.Health"/>; null when monitor.enabled is false.
+    /// Started by the server after warm-up.</summary>
+    public HealthMonitor? Monitor { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
@@ -45,6 +50,8 @@ internal sealed class ProxyContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Monitor is not null)
+            await Monitor.DisposeAsync().ConfigureAwait(false);
         foreach (var pool in Pools.Values)
             await pool.DisposeAsync().ConfigureAwait(false);
     }

@@ -56,6 +56,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
         var server = new SwitchyardServer(context, listener, logger);
         Log.Listening(logger, server.MySqlEndPoint.ToString());
         await server.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        context.Monitor?.Start();
         server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
         return server;
     }

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using Switchyard.Proxy.Logging;
+
+namespace Switchyard.Proxy.Monitoring;
+
+/// <summary>Updates a timestamp row on the primary every heartbeat interval; replicas' monitors read how old
+/// their copy of it is. Sub-second, and unlike Seconds_Behind_Master it keeps growing while replication stands.</summary>
+internal sealed class HeartbeatWriter(MonitorConnection connection, string table, ILogger logger, string backend) : IAsyncDisposable
+{
+    private bool _prepared;
+    private bool _failing;
+
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                await connection.RunAsync(BeatAsync, cancellationToken).ConfigureAwait(false);
+                if (_failing)
+                {
+                    _failing = false;
+                    Log.HeartbeatRecovered(logger, backend, table);
+                }
+            }
+            catch (Exception e) when (e is MySqlException or TimeoutException or InvalidOperationException or IOException)
+            {
+                _prepared = false;
+                if (!_failing)
+                {
+                    _failing = true;
+                    Log.HeartbeatFailed(logger, backend, table, e.Message);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        } while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> BeatAsync(MySqlConnection mySql, CancellationToken cancellationToken)
+    {
+        if (mySql.State != System.Data.ConnectionState.Open)
+        {
+            await mySql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            _prepared = false;
+        }
+        if (!_prepared)
+        {
+            var database = table[..table.IndexOf('.')];
+            await ExecuteAsync(mySql, $"CREATE DATABASE IF NOT EXISTS {database}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"CREATE TABLE IF NOT EXISTS {table} (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL)", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"INSERT INTO {table} (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)", cancellationToken).ConfigureAwait(false);
+            _prepared = true;
+            return true;
+        }
+        await ExecuteAsync(mySql, $"UPDATE {table} SET ts = NOW(6) WHERE id = 1", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+}
