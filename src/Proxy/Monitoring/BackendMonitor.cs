@@ -19,6 +19,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _checking = new(1, 1);
+    private string? _lastFailure;
 
     public BackendMonitor(BackendEndpoint endpoint, HealthMonitor owner, string connectionString, HealthThresholds thresholds, TimeSpan checkTimeout, TimeProvider time, ILogger logger)
     {
@@ -67,18 +68,23 @@ internal sealed class BackendMonitor : IAsyncDisposable
             try
             {
                 var primaryBinlog = _owner.PrimaryBinlog;
-                var heartbeat = _owner.HeartbeatTable;
+                var heartbeat = _owner.Heartbeat;
                 var (checkResult, binlog) = await _connection.RunAsync(
                     (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token), cancellationToken).ConfigureAwait(false);
                 if (!isReplica)
                     _owner.PrimaryBinlog = binlog;
                 result = checkResult;
+                _lastFailure = null;
             }
             catch (Exception e) when (e is MySqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException or IOException
                                       or InvalidCastException or IndexOutOfRangeException or FormatException)
             {
-                result = HealthCheckResult.Unreachable(isReplica, Describe(e), Stopwatch.GetElapsedTime(started));
-                Log.MonitorCheckFailed(_logger, _endpoint.Name, _endpoint.Address, e);
+                var description = Describe(e);
+                result = HealthCheckResult.Unreachable(isReplica, description, Stopwatch.GetElapsedTime(started));
+                // The details once per kind of failure, not every interval.
+                if (description != _lastFailure)
+                    Log.MonitorCheckFailed(_logger, _endpoint.Name, _endpoint.Address, e);
+                _lastFailure = description;
             }
 
             var previous = _endpoint.Health;

@@ -9,7 +9,7 @@ namespace Switchyard.Proxy.Monitoring;
 internal static class BackendProbe
 {
     public static async Task<(HealthCheckResult Result, PrimaryBinlog? Binlog)> RunAsync(
-        MySqlConnection connection, bool isReplica, PrimaryBinlog? primaryBinlog, string? heartbeatTable, CancellationToken cancellationToken)
+        MySqlConnection connection, bool isReplica, PrimaryBinlog? primaryBinlog, HeartbeatRead? heartbeat, CancellationToken cancellationToken)
     {
         if (connection.State != System.Data.ConnectionState.Open)
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -67,11 +67,15 @@ internal static class BackendProbe
             }
         }
 
-        if (heartbeatTable is not null && result.ReplicationConfigured)
+        if (heartbeat is not null && result.ReplicationConfigured)
         {
             try
             {
-                var micros = await ScalarAsync(connection, $"SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) FROM {heartbeatTable} WHERE id = 1", cancellationToken).ConfigureAwait(false);
+                // A row older than the writer's first beat was left by an earlier run: the replica is then known to be
+                // only at least that far behind (GREATEST caps the age at the writer's time).
+                var since = heartbeat.Since.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+                var micros = await ScalarAsync(connection,
+                    $"SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, '{since}'), NOW(6)) FROM {heartbeat.Table} WHERE id = 1", cancellationToken).ConfigureAwait(false);
                 if (micros is not null)
                     result = result with { HeartbeatLagSeconds = Math.Max(0, Convert.ToInt64(micros) / 1_000_000.0) };
             }

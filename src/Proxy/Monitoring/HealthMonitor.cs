@@ -45,6 +45,11 @@ internal sealed class HealthMonitor : IAsyncDisposable
     /// <summary>The heartbeat table replicas read, or null when the heartbeat is off.</summary>
     public string? HeartbeatTable { get; }
 
+    /// <summary>What replicas' checks need of the heartbeat: null while it is off, not written yet or failing
+    /// (their lag then comes from Seconds_Behind_Master).</summary>
+    public HeartbeatRead? Heartbeat =>
+        HeartbeatTable is not null && _heartbeat?.Since is { } since ? new HeartbeatRead(HeartbeatTable, since) : null;
+
     /// <summary>Written by the primary's check, read by the replicas' checks for lag in bytes.</summary>
     public PrimaryBinlog? PrimaryBinlog
     {

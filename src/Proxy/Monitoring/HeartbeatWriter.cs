@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Runtime.CompilerServices;
 using MySqlConnector;
 using Switchyard.Proxy.Logging;
 
@@ -10,6 +11,13 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
 {
     private bool _prepared;
     private bool _failing;
+    private DateTime? _since;
+
+    /// <summary>The primary's timestamp of this writer's first beat since it last (re)started working; null while
+    /// it has not written or is failing. A row older than this was left by an earlier run (or a stopped writer):
+    /// it says only that the replica is at least this far behind, so lag is capped by it.</summary>
+    public DateTime? Since => Volatile.Read(ref _sinceBox)?.Value;
+    private StrongBox<DateTime>? _sinceBox;
 
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
@@ -28,6 +36,8 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
             catch (Exception e) when (e is MySqlException or TimeoutException or InvalidOperationException or IOException)
             {
                 _prepared = false;
+                _since = null;
+                Volatile.Write(ref _sinceBox, null);
                 if (!_failing)
                 {
                     _failing = true;
@@ -67,9 +77,20 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
             await ExecuteAsync(mySql, $"CREATE TABLE IF NOT EXISTS {table} (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL)", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(mySql, $"INSERT INTO {table} (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)", cancellationToken).ConfigureAwait(false);
             _prepared = true;
-            return true;
         }
-        await ExecuteAsync(mySql, $"UPDATE {table} SET ts = NOW(6) WHERE id = 1", cancellationToken).ConfigureAwait(false);
+        else
+        {
+            await ExecuteAsync(mySql, $"UPDATE {table} SET ts = NOW(6) WHERE id = 1", cancellationToken).ConfigureAwait(false);
+        }
+        if (_since is null)
+        {
+            await using var command = new MySqlCommand($"SELECT ts FROM {table} WHERE id = 1", mySql);
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime first)
+            {
+                _since = first;
+                Volatile.Write(ref _sinceBox, new StrongBox<DateTime>(first));
+            }
+        }
         return true;
     }
 
