@@ -76,8 +76,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 result = checkResult;
                 _lastFailure = null;
             }
-            catch (Exception e) when (e is MySqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException or IOException
-                                      or InvalidCastException or IndexOutOfRangeException or FormatException)
+            // Whatever a check throws ends that check, never the loop: a dead loop would leave a stale Health forever.
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 var description = Describe(e);
                 result = HealthCheckResult.Unreachable(isReplica, description, Stopwatch.GetElapsedTime(started));

@@ -33,7 +33,7 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
                     Log.HeartbeatRecovered(logger, backend, table);
                 }
             }
-            catch (Exception e) when (e is MySqlException or TimeoutException or InvalidOperationException or IOException)
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 _prepared = false;
                 _since = null;
