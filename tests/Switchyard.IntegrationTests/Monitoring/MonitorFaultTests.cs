@@ -30,7 +30,9 @@ public sealed class MonitorFaultTests
         {
             await server.WaitForStateAsync("frozen", HealthState.Down, TimeSpan.FromSeconds(5));
             var tookDown = watch.Elapsed;
-            Assert.True(tookDown < MonitorSupport.Interval * 2 + MonitorSupport.CheckTimeout + TimeSpan.FromMilliseconds(500), $"took {tookDown}");
+            // At most one interval until the next check starts, then the check timeout; the rest is slack for a
+            // 2-core machine shared with the cluster and other test runs (observed up to 0.7 s there).
+            Assert.True(tookDown < MonitorSupport.Interval * 2 + MonitorSupport.CheckTimeout + TimeSpan.FromSeconds(1), $"took {tookDown}");
             Assert.Contains("timed out", server.Health("frozen")!.Reason);
 
             // While the frozen backend's checks hang, the others keep checking every interval.
