@@ -6,6 +6,10 @@ namespace Switchyard.Proxy.Monitoring;
 
 /// <summary>The queries of one check on an open monitor connection; no timing policy, no state between checks
 /// (the caller owns the connection and the timeout).</summary>
+/// <remarks>The cancellation token reaches only the connect. Cancelling a running command would make MySqlConnector
+/// open a second connection for KILL QUERY, which hangs as well against a frozen server; instead each command
+/// ends through its CommandTimeout with a hard cancellation (Cancellation Timeout=-1: the socket is closed), and
+/// <see cref="MonitorConnection"/> bounds the whole check regardless.</remarks>
 internal static class BackendProbe
 {
     public static async Task<(HealthCheckResult Result, PrimaryBinlog? Binlog)> RunAsync(
@@ -15,15 +19,15 @@ internal static class BackendProbe
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         var watch = Stopwatch.StartNew();
-        await ScalarAsync(connection, "SELECT 1", cancellationToken).ConfigureAwait(false);
+        await ScalarAsync(connection, "SELECT 1", CancellationToken.None).ConfigureAwait(false);
         var roundTrip = watch.Elapsed;
 
         bool? readOnly;
         string? gtid;
         await using (var command = new MySqlCommand(isReplica ? "SELECT @@read_only, @@gtid_slave_pos" : "SELECT @@read_only, @@gtid_binlog_pos", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
             readOnly = reader.IsDBNull(0) ? null : Convert.ToInt64(reader.GetValue(0)) != 0;
             gtid = reader.IsDBNull(1) ? null : reader.GetString(1);
         }
@@ -32,9 +36,9 @@ internal static class BackendProbe
         {
             PrimaryBinlog? binlog = null;
             await using (var command = new MySqlCommand("SHOW MASTER STATUS", connection))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                     binlog = new PrimaryBinlog(reader.GetString("File"), Convert.ToInt64(reader.GetValue(reader.GetOrdinal("Position"))));
             }
             return (new HealthCheckResult { Reachable = true, IsReplica = false, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid }, binlog);
@@ -42,9 +46,9 @@ internal static class BackendProbe
 
         var result = new HealthCheckResult { Reachable = true, IsReplica = true, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid };
         await using (var command = new MySqlCommand("SHOW SLAVE STATUS", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var behind = reader.GetOrdinal("Seconds_Behind_Master");
                 var relayMasterFile = Text(reader, "Relay_Master_Log_File");
@@ -75,7 +79,7 @@ internal static class BackendProbe
                 // only at least that far behind (GREATEST caps the age at the writer's time).
                 var since = heartbeat.Since.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
                 var micros = await ScalarAsync(connection,
-                    $"SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, '{since}'), NOW(6)) FROM {heartbeat.Table} WHERE id = 1", cancellationToken).ConfigureAwait(false);
+                    $"SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, '{since}'), NOW(6)) FROM {heartbeat.Table} WHERE id = 1", CancellationToken.None).ConfigureAwait(false);
                 if (micros is not null)
                     result = result with { HeartbeatLagSeconds = Math.Max(0, Convert.ToInt64(micros) / 1_000_000.0) };
             }
@@ -87,7 +91,7 @@ internal static class BackendProbe
         return (result, null);
     }
 
-    private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken = default)
     {
         await using var command = new MySqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

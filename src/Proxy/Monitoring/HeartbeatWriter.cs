@@ -73,19 +73,19 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
         if (!_prepared)
         {
             var database = table[..table.IndexOf('.')];
-            await ExecuteAsync(mySql, $"CREATE DATABASE IF NOT EXISTS {database}", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(mySql, $"CREATE TABLE IF NOT EXISTS {table} (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL)", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(mySql, $"INSERT INTO {table} (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"CREATE DATABASE IF NOT EXISTS {database}", CancellationToken.None).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"CREATE TABLE IF NOT EXISTS {table} (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL)", CancellationToken.None).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"INSERT INTO {table} (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)", CancellationToken.None).ConfigureAwait(false);
             _prepared = true;
         }
         else
         {
-            await ExecuteAsync(mySql, $"UPDATE {table} SET ts = NOW(6) WHERE id = 1", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(mySql, $"UPDATE {table} SET ts = NOW(6) WHERE id = 1", CancellationToken.None).ConfigureAwait(false);
         }
         if (_since is null)
         {
             await using var command = new MySqlCommand($"SELECT ts FROM {table} WHERE id = 1", mySql);
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime first)
+            if (await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is DateTime first)
             {
                 _since = first;
                 Volatile.Write(ref _sinceBox, new StrongBox<DateTime>(first));
@@ -97,7 +97,7 @@ internal sealed class HeartbeatWriter(MonitorConnection connection, string table
     private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();

@@ -23,6 +23,9 @@ internal sealed class MonitorConnection(string connectionString, TimeSpan timeou
             Pooling = false,
             ConnectionTimeout = seconds,
             DefaultCommandTimeout = seconds,
+            // A command that overruns closes its socket at once instead of sending KILL QUERY on a new connection,
+            // which would hang too against a frozen server.
+            CancellationTimeout = -1,
             ApplicationName = "switchyard-monitor",
             SslMode = MySqlSslMode.None,
             AllowUserVariables = false,
