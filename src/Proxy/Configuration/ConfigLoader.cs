@@ -8,7 +8,7 @@ namespace Switchyard.Proxy.Configuration;
 
 /// <summary>Reads the YAML file into an immutable <see cref="SwitchyardConfig"/>, reporting every problem at once.
 /// Nothing is returned unless the whole file is valid, so a bad file can never replace a good configuration.</summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public static SwitchyardConfig LoadFile(string path)
     {
@@ -48,7 +48,7 @@ public static class ConfigLoader
 
     private static SwitchyardConfig Read(YamlSection root)
     {
-        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "users", "backends", "server_version");
+        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "users", "backends", "server_version");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -163,6 +163,9 @@ public static class ConfigLoader
             };
         }
 
+        if (root.Section("monitor") is { } monitor)
+            config = config with { Monitor = ReadMonitor(monitor, defaults.Monitor) };
+
         var users = new List<UserConfig>();
         foreach (var user in root.Sections("users"))
         {
@@ -179,7 +182,7 @@ public static class ConfigLoader
         var backends = new List<BackendConfig>();
         foreach (var backend in root.Sections("backends"))
         {
-            backend.AllowOnly("name", "address", "role", "weight");
+            backend.AllowOnly("name", "address", "role", "weight", "max_replication_lag");
             var name = backend.RequiredString("name");
             var (host, port) = HostPort(backend, "address", required: true) ?? ("", 0);
             var roleText = backend.String("role") ?? "replica";
@@ -192,7 +195,9 @@ public static class ConfigLoader
                 backend.Error(backend.Get("name") ?? backend.Node, $"backend '{name}' is defined twice");
             else if (port != 0 && backends.Any(b => b.Host == host && b.Port == port))
                 backend.Error(backend.Get("address")!, $"backend address {host}:{port} is used twice");
-            backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Role = role, Weight = backend.Int("weight", 1, 0, 1000) });
+            backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Role = role, Weight = backend.Int("weight", 1, 0, 1000),
+                MaxReplicationLag = backend.Get("max_replication_lag") is null ? null : backend.Duration("max_replication_lag", TimeSpan.Zero, TimeSpan.FromMilliseconds(1)),
+            });
         }
         if (root.Get("backends") is null)
             root.Error(root.Node, "'backends' is required");
@@ -204,6 +209,49 @@ public static class ConfigLoader
             FallbackServerVersion = root.String("server_version") ?? defaults.FallbackServerVersion,
         };
     }
+
+    private static MonitorConfig ReadMonitor(YamlSection monitor, MonitorConfig defaults)
+    {
+        monitor.AllowOnly("enabled", "interval", "check_timeout", "user", "password", "password_env", "max_replication_lag",
+            "lag_recovery_ratio", "failures_to_down", "successes_to_online", "heartbeat");
+        BackendCredentials? credentials = null;
+        var password = Secret(monitor, allowHash: false);
+        if (monitor.String("user") is { } user)
+            credentials = new BackendCredentials(user, password ?? "");
+        else if (monitor.Get("password") is not null || monitor.Get("password_env") is not null)
+            monitor.Error(monitor.Node, "'monitor.user' is required when a monitor password is given");
+
+        var heartbeat = defaults.Heartbeat;
+        if (monitor.Section("heartbeat") is { } beat)
+        {
+            beat.AllowOnly("enabled", "interval", "table");
+            var table = beat.String("table") ?? heartbeat.Table;
+            if (!HeartbeatTablePattern().IsMatch(table))
+                beat.Error(beat.Get("table")!, $"'monitor.heartbeat.table' must be database.table (letters, digits, _ and $), not '{table}'");
+            heartbeat = new HeartbeatConfig
+            {
+                Enabled = beat.Bool("enabled", heartbeat.Enabled),
+                Interval = beat.Duration("interval", heartbeat.Interval, TimeSpan.FromMilliseconds(10)),
+                Table = table,
+            };
+        }
+
+        return new MonitorConfig
+        {
+            Enabled = monitor.Bool("enabled", defaults.Enabled),
+            Interval = monitor.Duration("interval", defaults.Interval, TimeSpan.FromMilliseconds(10)),
+            CheckTimeout = monitor.Duration("check_timeout", defaults.CheckTimeout, TimeSpan.FromMilliseconds(10)),
+            Credentials = credentials,
+            MaxReplicationLag = monitor.Duration("max_replication_lag", defaults.MaxReplicationLag, TimeSpan.FromMilliseconds(1)),
+            LagRecoveryRatio = monitor.Double("lag_recovery_ratio", defaults.LagRecoveryRatio, 0.0, 1.0),
+            FailuresToDown = monitor.Int("failures_to_down", defaults.FailuresToDown, 1, 1000),
+            SuccessesToOnline = monitor.Int("successes_to_online", defaults.SuccessesToOnline, 1, 1000),
+            Heartbeat = heartbeat,
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_$]{1,64}\.[A-Za-z0-9_$]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex HeartbeatTablePattern();
 
     private static void Validate(SwitchyardConfig config, List<ConfigError> errors)
     {

@@ -16,6 +16,8 @@ public sealed record SwitchyardConfig
     public PoolConfig Pool { get; init; } = new();
     public RoutingConfig Routing { get; init; } = new();
     public PreparedStatementsConfig PreparedStatements { get; init; } = new();
+    /// <summary>The backend health monitor: reachability, replication state and lag of every backend.</summary>
+    public MonitorConfig Monitor { get; init; } = new();
     /// <summary>Client users the proxy accepts.</summary>
     public IReadOnlyList<UserConfig> Users { get; init; } = [];
     public IReadOnlyList<BackendConfig> Backends { get; init; } = [];
@@ -92,6 +94,41 @@ public sealed record PreparedStatementsConfig
     public int MaxPerSession { get; init; } = 1024;
 }
 
+public sealed record MonitorConfig
+{
+    /// <summary>Without the monitor every backend's health stays unknown (null) and routing relies on connect errors.</summary>
+    public bool Enabled { get; init; } = true;
+    /// <summary>Time between the starts of two checks of one backend.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>A check (connect included) that takes longer marks the backend down; a SIGSTOP'd server accepts TCP
+    /// and then never answers.</summary>
+    public TimeSpan CheckTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>The monitor's own identity; null means <see cref="SwitchyardConfig.BackendCredentials"/>. It needs
+    /// SLAVE MONITOR, BINLOG MONITOR and, for the heartbeat, rights on the heartbeat table's database.</summary>
+    public BackendCredentials? Credentials { get; init; }
+    /// <summary>A replica lagging more than this is taken out of rotation (backends[].max_replication_lag overrides it).</summary>
+    public TimeSpan MaxReplicationLag { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>A lagging replica returns only once its lag is at most this fraction of its limit, so that one
+    /// hovering at the limit does not flap.</summary>
+    public double LagRecoveryRatio { get; init; } = 0.8;
+    /// <summary>Consecutive failed checks before a backend is marked down.</summary>
+    public int FailuresToDown { get; init; } = 1;
+    /// <summary>Consecutive healthy checks before a backend that was out returns to online.</summary>
+    public int SuccessesToOnline { get; init; } = 2;
+    public HeartbeatConfig Heartbeat { get; init; } = new();
+}
+
+public sealed record HeartbeatConfig
+{
+    /// <summary>When on, the monitor writes a timestamp row on the primary and reads it on each replica: sub-second
+    /// lag that keeps growing while replication is stopped (Seconds_Behind_Master counts whole seconds).</summary>
+    public bool Enabled { get; init; }
+    /// <summary>How often the row on the primary is updated.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>database.table, created on the primary if missing.</summary>
+    public string Table { get; init; } = "switchyard_heartbeat.heartbeat";
+}
+
 public sealed record UserConfig
 {
     public required string Name { get; init; }
@@ -114,6 +151,8 @@ public sealed record BackendConfig
     public required int Port { get; init; }
     public BackendRole Role { get; init; } = BackendRole.Replica;
     public int Weight { get; init; } = 1;
+    /// <summary>This replica's own lag limit; null means monitor.max_replication_lag.</summary>
+    public TimeSpan? MaxReplicationLag { get; init; }
 
     public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

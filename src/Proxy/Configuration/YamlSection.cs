@@ -103,6 +103,42 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
         return value;
     }
 
+    /// <summary>true/false (also yes/no, on/off).</summary>
+    public bool Bool(string key, bool fallback)
+    {
+        var text = String(key);
+        if (text is null)
+            return fallback;
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "on":
+                return true;
+            case "false" or "no" or "off":
+                return false;
+            default:
+                Error(Get(key)!, $"'{Qualify(key)}' must be true or false, not '{text}'");
+                return fallback;
+        }
+    }
+
+    public double Double(string key, double fallback, double min, double max)
+    {
+        var text = String(key);
+        if (text is null)
+            return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Error(Get(key)!, $"'{Qualify(key)}' must be a number, not '{text}'");
+            return fallback;
+        }
+        if (value < min || value > max)
+        {
+            Error(Get(key)!, $"'{Qualify(key)}' must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, not {text}");
+            return fallback;
+        }
+        return value;
+    }
+
     /// <summary>Durations as "250ms", "2s", "5m", "1h", or a bare number of seconds.</summary>
     public TimeSpan Duration(string key, TimeSpan fallback, TimeSpan? min = null)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Metrics;
+using Switchyard.Proxy.Monitoring;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Balancing;
@@ -30,6 +31,9 @@ internal sealed class ProxyContext : IAsyncDisposable
         Metrics = new ProxyMetrics(Backends, Pools);
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
+        Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
+        if (Monitor is not null)
+            Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
     }
 
     public SwitchyardConfig Config { get; }
@@ -44,6 +48,9 @@ internal sealed class ProxyContext : IAsyncDisposable
     public StatementRegistry Statements { get; }
     /// <summary>This proxy's Prometheus collectors (its own registry, exported at /metrics).</summary>
     public ProxyMetrics Metrics { get; }
+    /// <summary>Checks every backend and publishes <see cref="BackendEndpoint.Health"/>; null when monitor.enabled is false.
+    /// Started by the server after warm-up.</summary>
+    public HealthMonitor? Monitor { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
@@ -52,6 +59,8 @@ internal sealed class ProxyContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Monitor is not null)
+            await Monitor.DisposeAsync().ConfigureAwait(false);
         foreach (var pool in Pools.Values)
             await pool.DisposeAsync().ConfigureAwait(false);
     }

@@ -78,6 +78,13 @@ public sealed class SwitchyardServer : IAsyncDisposable
             throw;
         }
         await server.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        if (context.Monitor is { } monitor)
+        {
+            // One round of checks before the first client (each bounded by monitor.check_timeout): replicas get
+            // reads from the first statement on, and only healthy ones.
+            await monitor.CheckNowAsync(cancellationToken).ConfigureAwait(false);
+            monitor.Start();
+        }
         server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
         return server;
     }

@@ -79,4 +79,21 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "An HTTP status request failed")]
     public static partial void HttpRequestFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Health monitor started: {Backends} backends every {IntervalMs} ms, check timeout {TimeoutMs} ms, as user {User}, heartbeat {Heartbeat}")]
+    public static partial void MonitorStarted(ILogger logger, int backends, long intervalMs, long timeoutMs, string user, bool heartbeat);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}): online (was {From}), lag {LagSeconds} s, round trip {RoundTripMs} ms")]
+    public static partial void BackendHealthy(ILogger logger, string backend, string address, string from, double? lagSeconds, double? roundTripMs);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): {State} (was {From}): {Reason}")]
+    public static partial void BackendUnhealthy(ILogger logger, string backend, string address, string from, string state, string reason);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Debug, Message = "Backend {Backend} ({Address}): monitor check failed")]
+    public static partial void MonitorCheckFailed(ILogger logger, string backend, string address, Exception exception);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Backend {Backend}: heartbeat update of {Table} failing: {Reason}")]
+    public static partial void HeartbeatFailed(ILogger logger, string backend, string table, string reason);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Backend {Backend}: heartbeat update of {Table} works again")]
+    public static partial void HeartbeatRecovered(ILogger logger, string backend, string table);
 }

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Logging;
+using Switchyard.Routing.Health;
+
+namespace Switchyard.Proxy.Monitoring;
+
+/// <summary>The check loop of one backend: its own connection, its own timeout, its own cadence, so a hung
+/// backend never delays the checks of the others. Publishes every conclusion to <see cref="BackendEndpoint.Health"/>
+/// and logs each change of state once.</summary>
+internal sealed class BackendMonitor : IAsyncDisposable
+{
+    private readonly BackendEndpoint _endpoint;
+    private readonly HealthMonitor _owner;
+    private readonly MonitorConnection _connection;
+    private readonly HealthEvaluator _evaluator;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _checking = new(1, 1);
+    private string? _lastFailure;
+
+    public BackendMonitor(BackendEndpoint endpoint, HealthMonitor owner, string connectionString, HealthThresholds thresholds, TimeSpan checkTimeout, TimeProvider time, ILogger logger)
+    {
+        _endpoint = endpoint;
+        _owner = owner;
+        _connection = new MonitorConnection(connectionString, checkTimeout);
+        _evaluator = new HealthEvaluator(thresholds);
+        _time = time;
+        _logger = logger;
+    }
+
+    public BackendEndpoint Endpoint => _endpoint;
+
+    /// <summary>Checks completed so far (tests watch it to see the cadence).</summary>
+    public long Checks => Interlocked.Read(ref _checks);
+    private long _checks;
+
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await CheckNowAsync(cancellationToken).ConfigureAwait(false);
+                var rest = interval - Stopwatch.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero)
+                    await Task.Delay(rest, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One check now (one at a time per backend), its conclusion published.</summary>
+    internal async Task<BackendHealth> CheckNowAsync(CancellationToken cancellationToken)
+    {
+        await _checking.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var isReplica = !_endpoint.IsPrimary;
+            HealthCheckResult result;
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var primaryBinlog = _owner.PrimaryBinlog;
+                var heartbeat = _owner.Heartbeat;
+                var (checkResult, binlog) = await _connection.RunAsync(
+                    (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token), cancellationToken).ConfigureAwait(false);
+                if (!isReplica)
+                    _owner.PrimaryBinlog = binlog;
+                result = checkResult;
+                _lastFailure = null;
+            }
+            // Whatever a check throws ends that check, never the loop: a dead loop would leave a stale Health forever.
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                var description = Describe(e);
+                result = HealthCheckResult.Unreachable(isReplica, description, Stopwatch.GetElapsedTime(started));
+                // The details once per kind of failure, not every interval.
+                if (description != _lastFailure)
+                    Log.MonitorCheckFailed(_logger, _endpoint.Name, _endpoint.Address, e);
+                _lastFailure = description;
+            }
+
+            _owner.CheckCompleted?.Invoke(_endpoint.Name, Stopwatch.GetElapsedTime(started), !result.Reachable);
+            var previous = _endpoint.Health;
+            var next = _evaluator.Next(result, previous, _time.GetUtcNow());
+            _endpoint.Health = next;
+            Interlocked.Increment(ref _checks);
+            if (previous?.State != next.State)
+            {
+                var from = (previous?.State ?? HealthState.Unknown).ToString();
+                if (next.State == HealthState.Online)
+                    Log.BackendHealthy(_logger, _endpoint.Name, _endpoint.Address, from, next.LagSeconds, next.RoundTrip?.TotalMilliseconds);
+                else
+                    Log.BackendUnhealthy(_logger, _endpoint.Name, _endpoint.Address, from, next.State.ToString(), next.Reason);
+            }
+            return next;
+        }
+        finally
+        {
+            _checking.Release();
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        TimeoutException => $"check timed out: {e.Message}",
+        MySqlException { ErrorCode: MySqlErrorCode.AccessDenied } m => $"monitor login failed: {m.Message}",
+        MySqlException { ErrorCode: MySqlErrorCode.CommandTimeoutExpired } => "check timed out",
+        MySqlException { ErrorCode: MySqlErrorCode.UnableToConnectToHost } m => $"unreachable: {m.Message}",
+        MySqlException m => $"check failed: {m.Message} (error {m.Number})",
+        _ => $"check failed: {e.Message}",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _checking.Dispose();
+    }
+}

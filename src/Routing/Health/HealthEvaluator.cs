@@ -1,0 +1,74 @@
+namespace Switchyard.Routing.Health;
+
+/// <summary>Turns one backend's check results into its next <see cref="BackendHealth"/>. Pure apart from the
+/// two streak counters it keeps for hysteresis, so one instance belongs to one backend.</summary>
+/// <remarks>Going out of rotation is immediate (except <see cref="HealthState.Down"/>, which waits for
+/// <see cref="HealthThresholds.FailuresToDown"/> failures); coming back needs
+/// <see cref="HealthThresholds.SuccessesToOnline"/> healthy checks in a row, and a lagging replica must also get
+/// below the recovery lag, so a replica hovering at the limit does not flap.</remarks>
+internal sealed class HealthEvaluator(HealthThresholds thresholds)
+{
+    private int _failures;
+    private int _successes;
+
+    public HealthThresholds Thresholds { get; } = thresholds;
+
+    public BackendHealth Next(HealthCheckResult check, BackendHealth? previous, DateTimeOffset now)
+    {
+        previous ??= BackendHealth.Unchecked;
+        var (observed, reason) = Observe(check, previous.State);
+
+        if (observed == HealthState.Down)
+        {
+            _successes = 0;
+            _failures++;
+            if (_failures < Thresholds.FailuresToDown && previous.State != HealthState.Unknown)
+                return Build(previous.State, $"check failed ({_failures} of {Thresholds.FailuresToDown} before down): {reason}", check, now);
+            return Build(HealthState.Down, reason, check, now);
+        }
+        _failures = 0;
+
+        if (observed != HealthState.Online)
+        {
+            _successes = 0;
+            return Build(observed, reason, check, now);
+        }
+
+        _successes++;
+        // The first check after start-up needs no streak: there is nothing to flap from.
+        if (previous.State is HealthState.Online or HealthState.Unknown || _successes >= Thresholds.SuccessesToOnline)
+            return Build(HealthState.Online, "", check, now);
+        return Build(previous.State, $"recovering from {previous.State.ToString().ToLowerInvariant()} ({_successes} of {Thresholds.SuccessesToOnline} healthy checks)", check, now);
+    }
+
+    /// <summary>What this one check says on its own (the lag hysteresis needs the previous state).</summary>
+    private (HealthState State, string Reason) Observe(HealthCheckResult check, HealthState previous)
+    {
+        if (!check.Reachable)
+            return (HealthState.Down, string.IsNullOrEmpty(check.Error) ? "unreachable" : check.Error);
+        if (!check.IsReplica)
+            return (HealthState.Online, "");
+        if (!check.ReplicationConfigured)
+            return (HealthState.Broken, "replication is not configured (SHOW SLAVE STATUS is empty)");
+        if (!check.IoThreadRunning)
+            return (HealthState.Broken, WithError("replication IO thread is not running", check.LastIoError));
+        if (!check.SqlThreadRunning)
+            return (HealthState.Broken, WithError("replication SQL thread is not running", check.LastSqlError));
+        if (check.SecondsBehindMaster is null)
+            return (HealthState.Broken, "Seconds_Behind_Master is NULL: the replica's lag is unknown");
+
+        var lag = check.LagSeconds!.Value;
+        if (lag > Thresholds.MaxLagSeconds)
+            return (HealthState.Lagging, $"lag {lag:0.###} s is above the limit of {Thresholds.MaxLagSeconds:0.###} s");
+        var wasLagging = previous == HealthState.Lagging;
+        if (wasLagging && lag > Thresholds.RecoveryLagSeconds)
+            return (HealthState.Lagging, $"lag {lag:0.###} s is not yet below {Thresholds.RecoveryLagSeconds:0.###} s ({Thresholds.LagRecoveryRatio:0.##} of the limit)");
+        return (HealthState.Online, "");
+    }
+
+    private static string WithError(string what, string? error) =>
+        string.IsNullOrWhiteSpace(error) ? what : $"{what}: {error}";
+
+    private static BackendHealth Build(HealthState state, string reason, HealthCheckResult check, DateTimeOffset now) =>
+        new(state, reason, check.Reachable ? check.LagSeconds : null, check.Reachable ? check.LagBytes : null, check.RoundTrip, check.GtidPosition, now);
+}
