@@ -39,6 +39,34 @@ public sealed class ReplicationHealthTests
     }
 
     [Fact]
+    public async Task ReadsAvoidAReplicaWhoseReplicationStopsAndReturnToItOnceItRuns()
+    {
+        await using var server = await MonitorSupport.StartAsync();
+        await server.WaitForStateAsync("replica1", HealthState.Online, Settle);
+        await using var client = new MySqlConnector.MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app"));
+        await client.OpenAsync();
+        var (replica1, replica2) = (Replication.ReplicaServerIds[0], Replication.ReplicaServerIds[1]);
+        try
+        {
+            await Sql.ExecuteAsync(Replication.Root(Cluster.Replica1Port), "STOP SLAVE SQL_THREAD");
+            await server.WaitForStateAsync("replica1", HealthState.Broken, TimeSpan.FromSeconds(3));
+
+            // Out of rotation at once: every read goes to the other replica.
+            Assert.All(await Routes.ServerIdsAsync(client, 10), id => Assert.Equal(replica2, id));
+
+            await Sql.ExecuteAsync(Replication.Root(Cluster.Replica1Port), "START SLAVE SQL_THREAD");
+            await server.WaitForStateAsync("replica1", HealthState.Online, TimeSpan.FromSeconds(5));
+            var ids = await Routes.ServerIdsAsync(client, 10);
+            Assert.Contains(replica1, ids);
+            Assert.Contains(replica2, ids);
+        }
+        finally
+        {
+            await MonitorSupport.RestoreReplicaAsync(Cluster.Replica1Port);
+        }
+    }
+
+    [Fact]
     public async Task MasterDelayBeyondTheLimitMakesTheReplicaLaggingByHeartbeatAndItReturnsAfterCatchingUp()
     {
         await using var server = await MonitorSupport.StartAsync(m => m with
