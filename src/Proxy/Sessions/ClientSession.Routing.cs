@@ -102,10 +102,7 @@ internal sealed partial class ClientSession
             }
             catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
             {
-                Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
-                _context.Metrics.RoutingFallback("replica_failed_before_answer");
-                backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
-                await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+                await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
             }
             catch (BackendLostException e)
             {
@@ -116,6 +113,16 @@ internal sealed partial class ClientSession
         RecordQuery(statement, started);
         await _backends.CompleteAsync(statement, assignments, _forwarder.LastOutcome(hasStatus: true)).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>A replica failed before answering a read: it is skipped for a while and its connection dropped, and the
+    /// caller sends the read again (to another replica, else the primary).</summary>
+    private ValueTask RetryElsewhereAsync(BackendConnection failed, string reason)
+    {
+        Log.ReadRetried(_logger, _id, failed.Endpoint.Name, reason);
+        _context.Metrics.RoutingFallback("replica_failed_before_answer");
+        failed.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
+        return _backends.ReleaseAsync(dirty: true);
     }
 
     /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>

@@ -87,7 +87,15 @@ internal sealed partial class ClientSession
                 return endReason;
             var (backendStatement, error) = await EnsurePreparedAsync(backend, statement, cancellationToken).ConfigureAwait(false);
             if (backendStatement is null)
+            {
+                // A replica that died while the statement was being prepared on it has answered nothing yet either.
+                if (backend.IsBroken && !backend.Endpoint.IsPrimary && !_backends.IsPinned && !statement.HasLongData && attempt <= _context.Replicas.Count)
+                {
+                    await RetryElsewhereAsync(backend, error!.Message).ConfigureAwait(false);
+                    continue;
+                }
                 return await RefuseAfterAcquireAsync(buffer, error!, cancellationToken).ConfigureAwait(false);
+            }
             // As for text reads: an EXECUTE on a replica stays in the client's buffer until answered, so that a
             // replica failing before its first byte can be replaced.
             var retriable = whole && !backend.Endpoint.IsPrimary && !_backends.IsPinned && !statement.HasLongData && attempt <= _context.Replicas.Count;
@@ -119,10 +127,7 @@ internal sealed partial class ClientSession
             }
             catch (BackendLostException e) when (retriable && !e.ClientSawBytes)
             {
-                Log.ReadRetried(_logger, _id, backend.Endpoint.Name, e.Message);
-                _context.Metrics.RoutingFallback("replica_failed_before_answer");
-                backend.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
-                await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
+                await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
                 continue;
             }
             catch (BackendLostException e)
