@@ -70,31 +70,41 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         }
         await ReleaseAsync(dirty: false).ConfigureAwait(false);
 
-        BackendConnection connection;
-        if (target == RouteTarget.Replica)
+        while (true)
         {
-            var replica = await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false);
-            context.Replicas.ReportFallback(replica is null);
-            if (replica is null)
-                context.Metrics.RoutingFallback("no_eligible_replica");
-            connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+            BackendConnection connection;
+            if (target == RouteTarget.Replica)
+            {
+                var replica = await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false);
+                context.Replicas.ReportFallback(replica is null);
+                if (replica is null)
+                    context.Metrics.RoutingFallback("no_eligible_replica");
+                connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                connection = await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _held = connection;
+            _heldForNextOnly = false;
+            try
+            {
+                await ApplyStateAsync(connection, cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch (Exception e) when (!connection.Endpoint.IsPrimary && e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
+            {
+                // The replica died under its pooled connection: skip it and take another (in the end the primary).
+                Log.ReplicaSkipped(logger, sessionId, connection.Endpoint.Name, e.Message);
+                connection.Endpoint.MarkUnavailable(context.Config.Routing.ReplicaRetryDelay);
+                await ReleaseAsync(dirty: true).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ReleaseAsync(dirty: true).ConfigureAwait(false);
+                throw;
+            }
         }
-        else
-        {
-            connection = await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        _held = connection;
-        _heldForNextOnly = false;
-        try
-        {
-            await ApplyStateAsync(connection, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await ReleaseAsync(dirty: true).ConfigureAwait(false);
-            throw;
-        }
-        return connection;
     }
 
     private ValueTask<BackendConnection> LeasePrimaryAsync(CancellationToken cancellationToken) =>
