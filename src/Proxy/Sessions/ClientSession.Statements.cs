@@ -137,13 +137,17 @@ internal sealed partial class ClientSession
             }
 
             var outcome = _forwarder.LastOutcome(hasStatus: true);
+            var pinsMayChange = statement.HasLongData;
             statement.HasLongData = false;
             if (cursor && !outcome.IsError && (outcome.Status & ServerStatusFlags.CursorExists) != 0)
             {
                 statement.HasCursor = true;
                 outcome = outcome with { CursorOpened = true };
+                pinsMayChange = true;
             }
-            UpdateStatementPins();
+            // The common EXECUTE (no long data, no cursor) changes no statement pin: skip the scan of all statements.
+            if (pinsMayChange)
+                UpdateStatementPins();
             RecordQuery(statement.Classification, started);
             await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
             return null;
@@ -195,8 +199,7 @@ internal sealed partial class ClientSession
         BackendConnection backend;
         try
         {
-            var target = statement.HasLongData || _backends.IsPinned ? RouteTarget.Current : RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification));
-            backend = await _backends.AcquireAsync(target, cancellationToken).ConfigureAwait(false);
+            backend = await _backends.AcquireAsync(TargetFor(statement), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException or SessionStateException or PinnedBackendLostException or IOException)
         {
@@ -313,16 +316,21 @@ internal sealed partial class ClientSession
     private static ErrPacket UnknownStatement(uint id, string command) =>
         new(ErrorCodes.UnknownStatement, ErrorCodes.StateGeneral, $"Unknown prepared statement handler ({id}) given to {command}");
 
-    /// <summary>The connection for an EXECUTE: where its long data or the session's pins are, else the one that
-    /// just prepared it when it suits the statement's route, else by route.</summary>
-    private ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireForStatementAsync(ClientStatement statement, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>The connection for an EXECUTE (or its long data): where its long data or the session's pins are, else
+    /// the one that just prepared it when it suits the statement's route, else by route.</summary>
+    private RouteTarget TargetFor(ClientStatement statement)
     {
-        var target = statement.HasLongData ? RouteTarget.Current : RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification));
+        if (statement.HasLongData)
+            return RouteTarget.Current;
+        var target = RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification));
         if (target != RouteTarget.Current && _backends.Held is { IsBroken: false } held
             && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.CacheKey, out _))
             target = RouteTarget.Current;
-        return AcquireOrRefuseAsync(target, buffer, cancellationToken);
+        return target;
     }
+
+    private ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireForStatementAsync(ClientStatement statement, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
+        AcquireOrRefuseAsync(TargetFor(statement), buffer, cancellationToken);
 
     /// <summary>The backend statement for <paramref name="statement"/> on <paramref name="backend"/>, prepared there
     /// now if needed. On failure (the table is gone, say) returns the server's error for the client.</summary>
