@@ -1,3 +1,5 @@
+using Switchyard.Routing.Consistency;
+
 namespace Switchyard.Routing.Health;
 
 /// <summary>One backend's health as last measured; immutable, replaced as a whole by the monitor.</summary>
@@ -17,6 +19,10 @@ internal sealed record BackendHealth(
     string? GtidPosition,
     DateTimeOffset CheckedAt)
 {
+    /// <summary><see cref="GtidPosition"/> parsed once per check; null when absent or unparsable (then no read-your-writes
+    /// decision relies on it).</summary>
+    public GtidSet? Gtids { get; } = GtidPosition is { Length: > 0 } text && GtidSet.TryParse(text, out var set, out _) ? set : null;
+
     /// <summary>Before any check.</summary>
     public static BackendHealth Unchecked { get; } = new(HealthState.Unknown, "not checked yet", null, null, null, null, DateTimeOffset.MinValue);
 
