@@ -14,6 +14,7 @@ public static class Program
           switchyard --config FILE          run the proxy with this configuration
           switchyard --check-config FILE    validate FILE, list every problem, exit non-zero if any
           switchyard --version              print the version
+          switchyard --probe URL            exit 0 if URL (e.g. http://127.0.0.1:6070/healthz) answers 200
           switchyard --help                 this text
 
         Clients connect to the MySQL listener (default 127.0.0.1:6033) as users from the configuration.
@@ -32,6 +33,8 @@ public static class Program
             Console.WriteLine($"switchyard {Version}");
             return 0;
         }
+        if (args.Length == 2 && args[0] == "--probe")
+            return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
         if (args.Length != 2 || args[0] is not ("--config" or "--check-config"))
         {
             Console.Error.WriteLine($"switchyard: unknown arguments '{string.Join(' ', args)}'");
