@@ -68,15 +68,24 @@ public static class Program
     {
         using var loggerFactory = LoggingSetup.Create(config.Logging);
         using var stop = new CancellationTokenSource();
+        using var force = new CancellationTokenSource();
+        // The first Ctrl-C or SIGTERM drains; a second one stops at once.
+        void OnSignal()
+        {
+            if (stop.IsCancellationRequested)
+                force.Cancel();
+            else
+                stop.Cancel();
+        }
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
-            stop.Cancel();
+            OnSignal();
         };
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            stop.Cancel();
+            OnSignal();
         });
 
         SwitchyardServer server;
@@ -102,6 +111,7 @@ public static class Program
         {
             // Ctrl-C or SIGTERM.
         }
+        await server.StopAsync(config.Limits.DrainTimeout, force.Token).ConfigureAwait(false);
         await server.DisposeAsync().ConfigureAwait(false);
         return 0;
     }

@@ -79,7 +79,7 @@ public static partial class ConfigLoader
 
         if (root.Section("limits") is { } limits)
         {
-            limits.AllowOnly("max_packet_size", "client_handshake_timeout", "client_read_timeout");
+            limits.AllowOnly("max_packet_size", "client_handshake_timeout", "client_read_timeout", "drain_timeout");
             config = config with
             {
                 Limits = new LimitsConfig
@@ -87,6 +87,7 @@ public static partial class ConfigLoader
                     MaxPacketSize = limits.Size("max_packet_size", defaults.Limits.MaxPacketSize, 1024),
                     ClientHandshakeTimeout = limits.Duration("client_handshake_timeout", defaults.Limits.ClientHandshakeTimeout, TimeSpan.FromMilliseconds(100)),
                     ClientReadTimeout = limits.Duration("client_read_timeout", defaults.Limits.ClientReadTimeout, TimeSpan.FromMilliseconds(100)),
+                    DrainTimeout = limits.Duration("drain_timeout", defaults.Limits.DrainTimeout, TimeSpan.Zero),
                 },
             };
         }
@@ -260,7 +261,8 @@ public static partial class ConfigLoader
             errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}"));
         if (config.Pool.MinIdle > config.Pool.MaxConnectionsPerBackend)
             errors.Add(new ConfigError($"pool.min_idle ({config.Pool.MinIdle}) exceeds pool.max_connections_per_backend ({config.Pool.MaxConnectionsPerBackend})"));
-        if (config.MySqlListener == config.HttpListener)
+        // Port 0 asks the system for a free port each: two of them never collide.
+        if (config.MySqlListener == config.HttpListener && config.MySqlListener.Port != 0)
             errors.Add(new ConfigError("listeners.mysql and listeners.http must differ"));
     }
 

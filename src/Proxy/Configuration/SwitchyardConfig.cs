@@ -49,6 +49,9 @@ public sealed record LimitsConfig
     public TimeSpan ClientHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>A client that stops sending in the middle of a packet is dropped after this (net_read_timeout).</summary>
     public TimeSpan ClientReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>On SIGTERM or Ctrl-C, how long running statements and open transactions may take to finish before
+    /// their sessions are closed anyway.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed record BackendCredentials(string User, string Password);

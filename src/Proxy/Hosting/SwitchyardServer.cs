@@ -17,7 +17,9 @@ public sealed class SwitchyardServer : IAsyncDisposable
     private readonly Socket _listener;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<uint, Task> _sessions = new();
+    private readonly CancellationTokenSource _acceptStopping = new();
+    private int _stopRequested;
+    private readonly ConcurrentDictionary<uint, (ClientSession Session, Task Run)> _sessions = new();
     private Task? _acceptLoop;
     private StatusHttpServer? _http;
 
@@ -108,12 +110,12 @@ public sealed class SwitchyardServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!_acceptStopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await _listener.AcceptAsync(_acceptStopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -129,7 +131,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
                 continue;
             }
             var session = new ClientSession(_context, new PacketChannel(socket));
-            _sessions[session.Id] = RunSessionAsync(session);
+            _sessions[session.Id] = (session, RunSessionAsync(session));
         }
     }
 
@@ -147,25 +149,59 @@ public sealed class SwitchyardServer : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops at once: every session is closed, whatever it is doing.</summary>
+    public Task StopAsync() => StopAsync(TimeSpan.Zero, CancellationToken.None);
+
+    /// <summary>
+    /// Stops gracefully: no new clients; idle sessions close at once, a running statement finishes and an open
+    /// transaction may go on until it ends; after <paramref name="drainTimeout"/>, or when <paramref name="force"/>
+    /// fires, the rest are closed. /healthz keeps answering meanwhile.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout, CancellationToken force)
     {
-        if (_stopping.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
             return;
-        _stopping.Cancel();
         _listener.Dispose();
+        if (_acceptLoop is not null)
+        {
+            _acceptStopping.Cancel();
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        if (drainTimeout > TimeSpan.Zero && !_sessions.IsEmpty)
+            await DrainAsync(drainTimeout, force).ConfigureAwait(false);
+        _stopping.Cancel();
         if (_http is not null)
             await _http.DisposeAsync().ConfigureAwait(false);
-        if (_acceptLoop is not null)
-            await _acceptLoop.ConfigureAwait(false);
-        await Task.WhenAll(_sessions.Values).ConfigureAwait(false);
+        await Task.WhenAll(_sessions.Values.Select(s => s.Run)).ConfigureAwait(false);
         await _context.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger);
+    }
+
+    private async Task DrainAsync(TimeSpan drainTimeout, CancellationToken force)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Log.Draining(_logger, _sessions.Count, drainTimeout.TotalSeconds);
+        foreach (var (session, _) in _sessions.Values)
+            session.BeginDrain();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(force);
+        deadline.CancelAfter(drainTimeout);
+        var all = Task.WhenAll(_sessions.Values.Select(s => s.Run));
+        try
+        {
+            await all.WaitAsync(deadline.Token).ConfigureAwait(false);
+            Log.Drained(_logger, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.DrainCut(_logger, _sessions.Count, force.IsCancellationRequested ? "stop forced" : $"drain timeout of {drainTimeout.TotalSeconds:0.#} s");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _acceptStopping.Dispose();
     }
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)

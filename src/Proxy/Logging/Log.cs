@@ -15,6 +15,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Accepting a client connection failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Stopping: no new clients; {Sessions} sessions may finish their statements and transactions for up to {DrainSeconds} s (signal again to stop at once)")]
+    public static partial void Draining(ILogger logger, int sessions, double drainSeconds);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Every session finished in {ElapsedMilliseconds} ms")]
+    public static partial void Drained(ILogger logger, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Closing {Sessions} sessions that were still busy ({Why})")]
+    public static partial void DrainCut(ILogger logger, int sessions, string why);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Session {SessionId} opened from {ClientAddress}")]
     public static partial void SessionOpened(ILogger logger, uint sessionId, string clientAddress);
 

@@ -40,6 +40,8 @@ internal sealed partial class ClientSession : IAsyncDisposable
     private readonly SessionBackends _backends;
     private Timer? _holdTimer;
     private long _commands;
+    private volatile bool _draining;
+    private CancellationTokenSource? _handshakeTimeout;
 
     public ClientSession(ProxyContext context, PacketChannel client)
     {
@@ -54,6 +56,24 @@ internal sealed partial class ClientSession : IAsyncDisposable
     }
 
     public uint Id => _id;
+
+    /// <summary>The proxy is stopping: the session ends as soon as it is between statements and outside a
+    /// transaction (at once when the client is idle); a transaction in progress may still commit.</summary>
+    public void BeginDrain()
+    {
+        _draining = true;
+        // A client still authenticating is not served yet: it is turned away at once.
+        try
+        {
+            _handshakeTimeout?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The handshake just ended.
+        }
+        // Wakes a read that waits for the client's next command, so an idle session notices now.
+        _client.Reader.CancelPendingRead();
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -105,11 +125,18 @@ internal sealed partial class ClientSession : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_context.Config.Limits.ClientHandshakeTimeout);
+        _handshakeTimeout = timeout;
+        if (_draining)
+            return "proxy shutting down";
         ClientHandshake.Outcome outcome;
         try
         {
             var handshake = new ClientHandshake(_client, _context.Users, _id, _clientHost);
             outcome = await handshake.RunAsync(_context.ServerVersion, _context.Primary.LastGreeting, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_draining)
+        {
+            return "proxy shutting down";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -182,6 +209,8 @@ internal sealed partial class ClientSession : IAsyncDisposable
         var reader = _client.Reader;
         while (true)
         {
+            if (_draining && !_backends.InTransaction)
+                return "proxy shutting down";
             // A connection kept for the next statement only goes back to the pool if the client does not send one soon.
             if (_backends.HoldsForNextOnly)
                 (_holdTimer ??= new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, Timeout.Infinite, Timeout.Infinite))
@@ -190,8 +219,8 @@ internal sealed partial class ClientSession : IAsyncDisposable
             var buffer = result.Buffer;
             if (result.IsCanceled)
             {
-                // The hold timer fired (possibly late, for an earlier statement: releasing again is harmless). Nothing
-                // is marked examined: bytes that arrived meanwhile are read again at once.
+                // The hold timer fired (possibly late, for an earlier statement: releasing again is harmless), or the
+                // proxy began draining. Nothing is marked examined: bytes that arrived meanwhile are read again at once.
                 reader.AdvanceTo(buffer.Start);
                 await _backends.ReleaseIfHeldForNextOnlyAsync().ConfigureAwait(false);
                 continue;

@@ -48,6 +48,8 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
     /// <summary>The server's transaction view of the session: AUTOCOMMIT off means every statement is in a transaction.</summary>
     public bool AutocommitOff => (_status & ServerStatusFlags.Autocommit) == 0;
     public bool NoBackslashEscapes => (_status & ServerStatusFlags.NoBackslashEscapes) != 0;
+    /// <summary>The server reported an open transaction after the last statement.</summary>
+    public bool InTransaction => (_status & ServerStatusFlags.InTransaction) != 0;
 
     public SessionRouteState RouteState(StatementClassification statement) => new(
         Pinned: IsPinned,
