@@ -380,6 +380,24 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadYaml_BothListenersOnPortZero_AreAllowed()
+    {
+        var yaml = Minimal + "\nlisteners:\n  mysql: 127.0.0.1:0\n  http: 127.0.0.1:0\n";
+
+        var config = ConfigLoader.LoadYaml(yaml, "test");
+
+        Assert.Equal(0, config.HttpListener.Port);
+    }
+
+    [Fact]
+    public void LoadYaml_DrainTimeout_IsRead()
+    {
+        var yaml = Minimal + "\nlimits:\n  drain_timeout: 7s\n";
+
+        Assert.Equal(TimeSpan.FromSeconds(7), ConfigLoader.LoadYaml(yaml, "test").Limits.DrainTimeout);
+    }
+
+    [Fact]
     public void LoadYaml_SameListenerTwice_ReportsIt()
     {
         var yaml = Minimal + "\nlisteners:\n  mysql: 127.0.0.1:7000\n  http: 127.0.0.1:7000\n";
