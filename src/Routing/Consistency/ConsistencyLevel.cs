@@ -75,7 +75,11 @@ internal readonly record struct ConsistencyLevel(ConsistencyKind Kind, double Ma
     public static bool TryParseMaxLagSeconds(ReadOnlySpan<char> text, out double seconds, out string? error)
     {
         ReadOnlySpan<char> number = text.Trim();
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds))
+        seconds = 0;
+
+        // Digits and a point only: double.TryParse would also take "NaN" and "Infinity" whatever the styles say.
+        if (number.ContainsAnyExcept(DecimalChars)
+            || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out seconds))
         {
             error = $"max_lag '{Shorten(number)}' is not a number of seconds";
             return false;
@@ -83,7 +87,7 @@ internal readonly record struct ConsistencyLevel(ConsistencyKind Kind, double Ma
 
         if (seconds is <= 0 or > MaxLagLimitSeconds)
         {
-            error = $"max_lag {number} is outside 0 (exclusive) to {MaxLagLimitSeconds} seconds";
+            error = $"max_lag {Shorten(number)} is outside 0 (exclusive) to {MaxLagLimitSeconds} seconds";
             return false;
         }
 
@@ -110,6 +114,8 @@ internal readonly record struct ConsistencyLevel(ConsistencyKind Kind, double Ma
     };
 
     private const string MaxLagPrefix = "max_lag";
+
+    private static readonly System.Buffers.SearchValues<char> DecimalChars = System.Buffers.SearchValues.Create("0123456789.");
 
     // A day: a bound beyond it is a typo, and no lag measurement is meaningful at that scale.
     private const double MaxLagLimitSeconds = 86400;
