@@ -29,10 +29,19 @@ internal sealed class WriteTrackerShard
             if (_index.TryGetValue(key, out int slot))
             {
                 ref Node node = ref _nodes[slot];
+                if (IsExpired(node.Timestamp, now, expiryTicks))
+                {
+                    // Writers read the clock before taking the lock, so the list can be out of order by a hair and
+                    // an expired mark may have escaped the sweep above: it must not lend its GTIDs to the new write.
+                    node.Gtid = gtid;
+                }
+                else
+                {
+                    // The previous write's GTID unknown means the accumulated set cannot be known either: claiming
+                    // the new GTID alone would let a reader miss the earlier write, so the mark falls back to time.
+                    node.Gtid = gtid is null || node.Gtid is null ? null : node.Gtid.Union(gtid);
+                }
 
-                // The previous write's GTID unknown means the accumulated set cannot be known either: claiming the
-                // new GTID alone would let a reader miss the earlier write, so the mark falls back to time.
-                node.Gtid = gtid is null || node.Gtid is null ? null : node.Gtid.Union(gtid);
                 node.Timestamp = Math.Max(node.Timestamp, now);
                 Unlink(slot);
                 LinkNewest(slot);
