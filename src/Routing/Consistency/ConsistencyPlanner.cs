@@ -62,16 +62,9 @@ internal static class ConsistencyPlanner
 
     private static bool IsWithinWindow(WriteMark mark, TimeSpan window, long now, long timestampFrequency)
     {
-        long elapsedTicks = now - mark.Timestamp;
-
-        // A mark from "the future" can only come from a clock mix-up; staying on the primary is the safe reading.
-        if (elapsedTicks < 0)
-        {
-            return true;
-        }
-
-        // Double arithmetic, as Stopwatch.GetElapsedTime does: exact enough, and no overflow for long windows.
-        double elapsedSeconds = (double)elapsedTicks / timestampFrequency;
+        // Double arithmetic, as Stopwatch.GetElapsedTime does: exact enough, and no overflow for long windows. A mark
+        // from "the future" (a clock mix-up) has a negative age and so counts as within the window: the safe reading.
+        double elapsedSeconds = (double)(now - mark.Timestamp) / timestampFrequency;
         return elapsedSeconds < window.TotalSeconds;
     }
 }

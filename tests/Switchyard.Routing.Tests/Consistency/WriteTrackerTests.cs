@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace Switchyard.Routing.Tests.Consistency;
 
+[Collection(MemoryMeasurement.Name)]
 public sealed class WriteTrackerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(5);
