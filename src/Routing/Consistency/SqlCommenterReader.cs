@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Switchyard.Routing.Consistency;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace Switchyard.Routing.Consistency;
 /// </summary>
 internal ref struct SqlCommenterReader
 {
+    // Unreserved URL characters plus '%' for escapes: what an encoded key can consist of.
+    private static readonly SearchValues<byte> KeyBytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~%"u8);
+
     private readonly ReadOnlySpan<byte> _content;
     private int _position;
 
@@ -41,10 +47,8 @@ internal ref struct SqlCommenterReader
         }
 
         int keyStart = _position;
-        while (_position < _content.Length && IsKeyByte(_content[_position]))
-        {
-            _position++;
-        }
+        int keyLength = _content[keyStart..].IndexOfAnyExcept(KeyBytes);
+        _position = keyLength < 0 ? _content.Length : keyStart + keyLength;
 
         if (_position == keyStart || _position + 1 >= _content.Length
             || _content[_position] != (byte)'=' || _content[_position + 1] != (byte)'\'')
@@ -57,24 +61,19 @@ internal ref struct SqlCommenterReader
         int valueStart = _position;
         while (true)
         {
-            if (_position >= _content.Length)
+            int next = _position < _content.Length ? _content[_position..].IndexOfAny((byte)'\'', (byte)'\\') : -1;
+            if (next < 0)
             {
                 return Fail();
             }
 
-            byte c = _content[_position];
-            if (c == (byte)'\\')
-            {
-                _position += 2;
-                continue;
-            }
-
-            if (c == (byte)'\'')
+            _position += next;
+            if (_content[_position] == (byte)'\'')
             {
                 break;
             }
 
-            _position++;
+            _position += 2;
         }
 
         rawValue = _content[valueStart.._position];
@@ -142,8 +141,8 @@ internal ref struct SqlCommenterReader
         }
     }
 
-    // Unreserved URL characters plus '%' for escapes: what an encoded key can consist of.
-    private static bool IsKeyByte(byte c) => char.IsAsciiLetterOrDigit((char)c) || c is (byte)'_' or (byte)'-' or (byte)'.' or (byte)'~' or (byte)'%';
+    /// <summary>True when <see cref="TryDecode"/> would change the text (it holds a <c>\</c> or a <c>%</c>).</summary>
+    public static bool NeedsDecoding(ReadOnlySpan<byte> encoded) => encoded.IndexOfAny((byte)'\\', (byte)'%') >= 0;
 
     private static bool IsHex(byte c) => char.IsAsciiHexDigit((char)c);
 

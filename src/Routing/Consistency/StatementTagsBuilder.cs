@@ -37,28 +37,24 @@ internal struct StatementTagsBuilder
     /// <summary>One sqlcommenter pair, still encoded; keys the proxy does not know are ignored.</summary>
     public void ApplyPair(ReadOnlySpan<byte> encodedKey, ReadOnlySpan<byte> rawValue)
     {
-        Span<byte> keyBuffer = stackalloc byte[32];
-        if (encodedKey.Length > keyBuffer.Length
-            || !SqlCommenterReader.TryDecode(encodedKey, keyBuffer, out int keyLength))
-        {
-            return;
-        }
-
-        TagKey key = Identify(keyBuffer[..keyLength]);
+        TagKey key = IdentifyEncoded(encodedKey);
         if (key == TagKey.Unknown)
         {
             return;
         }
 
-        Span<byte> value = rawValue.Length <= StackLimit ? stackalloc byte[rawValue.Length] : new byte[rawValue.Length];
-        if (!SqlCommenterReader.TryDecode(rawValue, value, out int valueLength))
+        // Most values are plain: decoding (and its buffer) only when there is an escape to undo.
+        bool encoded = SqlCommenterReader.NeedsDecoding(rawValue);
+        Span<byte> decoded = !encoded ? default : rawValue.Length <= StackLimit ? stackalloc byte[rawValue.Length] : new byte[rawValue.Length];
+        int decodedLength = 0;
+        if (encoded && !SqlCommenterReader.TryDecode(rawValue, decoded, out decodedLength))
         {
             AddProblem($"{Name(key)}: malformed %-escape");
             return;
         }
 
-        value = value[..valueLength];
-        Span<char> chars = valueLength <= StackLimit ? stackalloc char[valueLength] : new char[valueLength];
+        ReadOnlySpan<byte> value = encoded ? decoded[..decodedLength] : rawValue;
+        Span<char> chars = value.Length <= StackLimit ? stackalloc char[value.Length] : new char[value.Length];
         chars = chars[..Encoding.UTF8.GetChars(value, chars)];
         switch (key)
         {
@@ -120,6 +116,20 @@ internal struct StatementTagsBuilder
     }
 
     private void AddProblem(string problem) => _problem = _problem is null ? problem : $"{_problem}; {problem}";
+
+    private static TagKey IdentifyEncoded(ReadOnlySpan<byte> encodedKey)
+    {
+        if (!SqlCommenterReader.NeedsDecoding(encodedKey))
+        {
+            return Identify(encodedKey);
+        }
+
+        // Every known key is short: a longer encoded one cannot decode to it.
+        Span<byte> decoded = stackalloc byte[32];
+        return encodedKey.Length <= decoded.Length && SqlCommenterReader.TryDecode(encodedKey, decoded, out int length)
+            ? Identify(decoded[..length])
+            : TagKey.Unknown;
+    }
 
     private static TagKey Identify(ReadOnlySpan<byte> key) =>
         key.SequenceEqual("consistency"u8) ? TagKey.Consistency

@@ -32,6 +32,10 @@ public sealed class StatementTagParserTests
     [InlineData("SELECT 1 /*consistency=strong*/")]
     [InlineData("SELECT 1 /*consistency='strong',*/")]
     [InlineData("SELECT 1 /*traceparent='00-abc-01'*/")]
+    [InlineData(@"SELECT 1 /*user_id='abc\'*/")]
+    [InlineData("SELECT 1 /*user_id='abc'x*/")]
+    [InlineData("SELECT 1 /*user id='abc'*/")]
+    [InlineData("SELECT 1 /*user_id%3D='abc'*/")]
     public void Parse_NoTagToRead_IsEmpty(string sql)
     {
         Assert.Equal(StatementTags.None, Parse(sql));
