@@ -6,7 +6,7 @@ namespace Switchyard.Proxy.Configuration;
 
 /// <summary>Typed, error-collecting access to one YAML mapping. Every problem is added to a shared list with
 /// its line and column, so a file is reported whole instead of one error per attempt.</summary>
-internal sealed partial class YamlSection(YamlMappingNode node, string path, List<ConfigError> errors)
+internal sealed partial class YamlSection(YamlMappingNode node, string path, List<ConfigError> errors, KeyCatalog? catalog = null)
 {
     public YamlMappingNode Node { get; } = node;
     public string Path { get; } = path;
@@ -17,6 +17,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
     /// <summary>Reports keys that are not in <paramref name="known"/>, with the closest known key as a hint.</summary>
     public void AllowOnly(params string[] known)
     {
+        catalog?.Record(Path, known);
         foreach (var key in Node.Children.Keys)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
@@ -37,7 +38,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
         if (value is null)
             return null;
         if (value is YamlMappingNode mapping)
-            return new YamlSection(mapping, Qualify(key), errors);
+            return new YamlSection(mapping, Qualify(key), errors, catalog);
         Error(value, $"'{Qualify(key)}' must be a mapping");
         return null;
     }
@@ -56,7 +57,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
         foreach (var item in sequence)
         {
             if (item is YamlMappingNode mapping)
-                yield return new YamlSection(mapping, $"{Qualify(key)}[{index}]", errors);
+                yield return new YamlSection(mapping, $"{Qualify(key)}[{index}]", errors, catalog);
             else
                 Error(item, $"'{Qualify(key)}[{index}]' must be a mapping");
             index++;
