@@ -115,6 +115,32 @@ public sealed class ConfigSchemaTests
     }
 
     [Fact]
+    public void ShippedConfig_RuleExamplesInItsComments_AreValidForTheSchema()
+    {
+        AssertValid(ShippedConfigWithRuleExamples());
+    }
+
+    [ConsistencyParserFact]
+    public void ShippedConfig_RuleExamplesInItsComments_Load()
+    {
+        var config = ConfigLoader.LoadYaml(ShippedConfigWithRuleExamples(), "examples");
+
+        Assert.Equal(["reports-on-reporting-replica", "orders-read-your-writes", "no-drop-database"], config.Rules.Rules.Select(r => r.Name));
+    }
+
+    /// <summary>config/switchyard.yaml with its commented rule examples (after <c>rules: []</c>) made real.</summary>
+    internal static string ShippedConfigWithRuleExamples()
+    {
+        var lines = File.ReadAllLines(ShippedConfig()).ToList();
+        var start = lines.IndexOf("rules: []");
+        var examples = lines.Skip(start + 1).TakeWhile(l => l.StartsWith("#  ", StringComparison.Ordinal)).Select(l => l[1..]).ToList();
+        Assert.NotEmpty(examples);
+        lines.RemoveRange(start, examples.Count + 1);
+        lines.Insert(start, "rules:\n" + string.Join('\n', examples));
+        return string.Join('\n', lines);
+    }
+
+    [Fact]
     public void EveryKeyFile_IsValidForTheSchemaAndTheLoader()
     {
         AssertValid(EveryKey);
