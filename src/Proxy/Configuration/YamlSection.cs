@@ -23,9 +23,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
             var name = (key as YamlScalarNode)?.Value ?? "";
             if (Array.IndexOf(known, name) >= 0)
                 continue;
-            var hint = known.MinBy(k => Distance(k, name));
-            var suggestion = hint is not null && Distance(hint, name) <= Math.Max(2, name.Length / 3) ? $" (did you mean '{hint}'?)" : "";
-            Error(key, $"unknown key '{Qualify(name)}'{suggestion}");
+            Error(key, $"unknown key '{Qualify(name)}'{DidYouMean(name, known)}");
         }
     }
 
