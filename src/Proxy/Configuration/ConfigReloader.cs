@@ -89,6 +89,7 @@ internal sealed class ConfigReloader
         }
 
         var running = _live.Current;
+        next.Rules.ContinueCountsFrom(running.Rules);
         foreach (var failure in _live.Publish(next))
             Log.ConfigSubscriberFailed(_logger, Path, failure);
         _metrics.ReloadSucceeded(_time.GetUtcNow());

@@ -29,7 +29,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
         _context = context;
         _listener = listener;
         _logger = logger;
-        _configMetrics = new ConfigMetrics(context.Metrics.Registry);
+        _configMetrics = new ConfigMetrics(context.Metrics.Registry, () => context.Live.Current.Rules);
         _configMetrics.Loaded(TimeProvider.System.GetUtcNow());
         // Users take effect for the next authentication; rules are read from Config.Current per statement.
         context.Live.Changed += next => context.Users.Replace(next.Users);

@@ -24,6 +24,14 @@ internal sealed class RoutingRule(string name, RuleConditions conditions, RuleAc
 
     internal void CountRegexTimeout() => Interlocked.Increment(ref _regexTimeouts);
 
+    /// <summary>Continues the counts of the rule of the same name in the set this one replaces, so counters exported
+    /// as Prometheus counters do not fall back to zero on every reload.</summary>
+    internal void ContinueFrom(RoutingRule previous)
+    {
+        Interlocked.Add(ref _hits, previous.Hits);
+        Interlocked.Add(ref _regexTimeouts, previous.RegexTimeouts);
+    }
+
     /// <summary>One line for `--check-config`: conditions, then the action.</summary>
     public string Describe()
     {

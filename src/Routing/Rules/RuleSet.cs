@@ -35,6 +35,17 @@ internal sealed class RuleSet
     /// <summary>Some rule has a regular expression over the statement text.</summary>
     public bool NeedsText { get; }
 
+    /// <summary>Before this set replaces <paramref name="previous"/>: each rule continues the counts of the previous rule
+    /// of the same name. Hits counted on the previous set between this call and the swap are lost; a reload is rare.</summary>
+    public void ContinueCountsFrom(RuleSet previous)
+    {
+        foreach (var rule in _rules)
+        {
+            if (Array.Find(previous._rules, r => r.Name == rule.Name) is { } old)
+                rule.ContinueFrom(old);
+        }
+    }
+
     /// <summary>The first rule matching <paramref name="input"/>, its hit counted; null when none matches (route as
     /// usual). Thread-safe: called concurrently by every session.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -175,6 +175,33 @@ public sealed class ConfigReloadTests : IDisposable
         Assert.Contains("switchyard_config_last_reload_success_timestamp_seconds 1700000000", text);
     }
 
+    [Fact]
+    public async Task RuleCounters_AreExportedPerRuleAndContinueAcrossAReload()
+    {
+        var path = Write("switchyard.yaml", Config("app") + "rules:\n  - name: all\n    route: primary\n  - name: old\n    route: replica\n");
+        var live = new LiveConfig(ConfigLoader.LoadFile(path));
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = new ConfigMetrics(registry, () => live.Current.Rules);
+        var reloader = new ConfigReloader(path, live, metrics, _logger, TimeProvider.System);
+        live.Current.Rules.Match(new Switchyard.Routing.Rules.RuleInput(default, "SELECT 1"u8, "app", null, null));
+        Assert.Contains("switchyard_rule_hits_total{rule=\"all\"} 1", await ExportAsync(registry));
+
+        File.WriteAllText(path, Config("app") + "rules:\n  - name: all\n    route: replica\n");
+        Assert.Equal(ReloadOutcome.Applied, reloader.Reload(ReloadTrigger.Signal));
+        live.Current.Rules.Match(new Switchyard.Routing.Rules.RuleInput(default, "SELECT 1"u8, "app", null, null));
+
+        var text = await ExportAsync(registry);
+        Assert.Contains("switchyard_rule_hits_total{rule=\"all\"} 2", text);
+        Assert.DoesNotContain("rule=\"old\"", text);
+    }
+
+    private static async Task<string> ExportAsync(CollectorRegistry registry)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     /// <summary>Touches an unrelated file and waits until the watcher has handled that event too: every earlier event
     /// was handled before it (one quiet period covers them all, and reloads run one at a time).</summary>
     private static async Task AllEventsHandledAsync(ConfigReloader reloader)

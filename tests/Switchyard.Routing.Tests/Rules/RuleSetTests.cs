@@ -222,6 +222,23 @@ public sealed class RuleSetTests
     }
 
     [Fact]
+    public void ContinueCountsFrom_SameNameKeepsItsCountsOthersStartAtZero()
+    {
+        var oldA = Rule("a", RuleConditions.Any);
+        var previous = new RuleSet([oldA, Rule("b", RuleConditions.Any)]);
+        previous.Match(Input("SELECT 1"));
+        previous.Match(Input("SELECT 2"));
+        var newA = Rule("a", new RuleConditions { Users = ["nobody"] });
+        var newC = Rule("c", RuleConditions.Any);
+        var next = new RuleSet([newA, newC]);
+
+        next.ContinueCountsFrom(previous);
+
+        Assert.Equal(2, newA.Hits);
+        Assert.Equal(0, newC.Hits);
+    }
+
+    [Fact]
     public void Describe_ListsConditionsAndAction()
     {
         Assert.True(ClientNetwork.TryParse("10.0.0.0/8", out var network, out _));
