@@ -21,6 +21,9 @@ internal sealed class ConfigReloader
     private readonly Lock _gate = new();
     private byte[]? _lastContentHash;
     private int _attempts;
+    /// <summary>What listeners, pools, backends and the monitor were built from: the restart-only parts of every
+    /// reload are compared with this, not with the last reload, which never applied them.</summary>
+    private readonly SwitchyardConfig _started;
 
     public ConfigReloader(string path, LiveConfig live, ConfigMetrics metrics, ILogger logger, TimeProvider time)
     {
@@ -29,6 +32,7 @@ internal sealed class ConfigReloader
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _started = live.Current;
         // The running configuration was loaded from this file just before: a file event that leaves the content as it
         // is (a touch, an editor saving without changes) is then no reload.
         _lastContentHash = TryHash(path);
@@ -94,7 +98,7 @@ internal sealed class ConfigReloader
             Log.ConfigSubscriberFailed(_logger, Path, failure);
         _metrics.ReloadSucceeded(_time.GetUtcNow());
         Log.ConfigReloaded(_logger, Path, trigger, next.Users.Count, next.Rules.Count);
-        foreach (var section in ConfigDiff.RestartOnlyChanges(running, next))
+        foreach (var section in ConfigDiff.RestartOnlyChanges(_started, next))
             Log.ConfigNeedsRestart(_logger, Path, section);
         return ReloadOutcome.Applied;
     }

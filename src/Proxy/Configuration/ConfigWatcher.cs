@@ -62,13 +62,27 @@ internal sealed class ConfigWatcher : IDisposable
     public void RequestReload(ReloadTrigger trigger) =>
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.Watcher.Run(state.Trigger), (Watcher: this, Trigger: trigger), preferLocal: false);
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _quietPeriod.Change(_debounce, Timeout.InfiniteTimeSpan);
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => RestartQuietPeriod();
 
     private void OnWatcherError(object sender, ErrorEventArgs e)
     {
         // An overflowing event queue loses events: look at the file now rather than miss a change.
         Log.ConfigWatcherFailed(_logger, _reloader.Path, e.GetException().Message);
-        _quietPeriod.Change(_debounce, Timeout.InfiniteTimeSpan);
+        RestartQuietPeriod();
+    }
+
+    private void RestartQuietPeriod()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+            return;
+        try
+        {
+            _quietPeriod.Change(_debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event that raced with Dispose: the server is stopping, nothing to reload.
+        }
     }
 
     private void Run(ReloadTrigger trigger)

@@ -95,7 +95,8 @@ internal static class RulesConfigLoader
                 match.Error(stray, $"'{match.Qualify("ignore_case")}' applies to 'regex', which this rule does not have");
             return null;
         }
-        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        // Compiled: built once per load, then run for every statement that reaches the rule.
+        var options = RegexOptions.CultureInvariant | RegexOptions.Compiled | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
         try
         {
             return new Regex(pattern, options, RegexTimeout);

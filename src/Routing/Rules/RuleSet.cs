@@ -10,6 +10,17 @@ namespace Switchyard.Routing.Rules;
 /// Cost per statement: an empty set is one length check. Otherwise each rule checks only the conditions it names,
 /// cheapest first; the digest is computed (once per statement) only when a rule naming a digest is reached and its
 /// other conditions held, and the text is decoded for regular expressions likewise. Nothing is allocated.
+/// <para>How a session uses it, once per statement, after classification:</para>
+/// <code>
+/// var rules = context.Live.Current.Rules;      // one snapshot for the whole statement
+/// var rule = rules.Match(new RuleInput(classification.Class, sqlUtf8, user, schema, clientAddress)
+///     { Digest = digestIfAlreadyComputed, NoBackslashEscapes = noBackslashEscapes });
+/// if (rule?.Action is { } action)
+/// {
+///     if (action.Blocks) { /* ERR RuleAction.BlockedErrorCode, SQLSTATE 42000, action.BlockMessage; do not forward */ }
+///     // action.Route (primary | replica | group), action.Consistency, action.Timeout
+/// }
+/// </code>
 /// </remarks>
 internal sealed class RuleSet
 {

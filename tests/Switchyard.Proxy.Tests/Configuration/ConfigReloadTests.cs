@@ -126,6 +126,11 @@ public sealed class ConfigReloadTests : IDisposable
         Assert.True(_metrics.LastSuccessSeconds > 0);
         var restart = Assert.Single(_logger.Lines, l => l.EventId == 1803);
         Assert.Contains("'pool'", restart.Message);
+
+        // The pool was never rebuilt: a later reload that keeps the change still says it needs a restart.
+        File.WriteAllText(path, Config("app") + "pool:\n  max_connections_per_backend: 7\n");
+        Assert.Equal(ReloadOutcome.Applied, reloader.Reload(ReloadTrigger.FileChanged));
+        Assert.Equal(2, _logger.Lines.Count(l => l.EventId == 1803 && l.Message.Contains("'pool'")));
     }
 
     [Fact]
