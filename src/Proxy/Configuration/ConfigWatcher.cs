@@ -22,7 +22,7 @@ internal sealed class ConfigWatcher : IDisposable
     private readonly ConfigReloader _reloader;
     private readonly ILogger _logger;
     private readonly TimeSpan _debounce;
-    private readonly FileSystemWatcher _watcher;
+    private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ITimer _quietPeriod;
     private readonly PosixSignalRegistration? _sighup;
     private int _disposed;
@@ -34,18 +34,21 @@ internal sealed class ConfigWatcher : IDisposable
         _logger = logger;
         _debounce = debounce ?? DefaultDebounce;
         _quietPeriod = time.CreateTimer(_ => Run(ReloadTrigger.FileChanged), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(reloader.Path))!;
-        _watcher = new FileSystemWatcher(directory)
+        foreach (var directory in DirectoriesToWatch(reloader.Path))
         {
-            IncludeSubdirectories = false,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-        };
-        _watcher.Changed += OnFileEvent;
-        _watcher.Created += OnFileEvent;
-        _watcher.Deleted += OnFileEvent;
-        _watcher.Renamed += OnFileEvent;
-        _watcher.Error += OnWatcherError;
-        _watcher.EnableRaisingEvents = true;
+            var watcher = new FileSystemWatcher(directory)
+            {
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            watcher.Changed += OnFileEvent;
+            watcher.Created += OnFileEvent;
+            watcher.Deleted += OnFileEvent;
+            watcher.Renamed += OnFileEvent;
+            watcher.Error += OnWatcherError;
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
         if (handleSighup)
         {
             _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -56,6 +59,29 @@ internal sealed class ConfigWatcher : IDisposable
             });
         }
         Log.ConfigWatching(_logger, reloader.Path, _debounce.TotalMilliseconds);
+    }
+
+    /// <summary>The file's directory, and, when the file is a symlink to a file elsewhere (/etc/switchyard.yaml pointing
+    /// into a checkout), that file's directory too. A target below the file's own directory (the ConfigMap's
+    /// timestamped directory, replaced on every update) is covered by the first.</summary>
+    internal static IReadOnlyList<string> DirectoriesToWatch(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(full)!;
+        var directories = new List<string> { directory };
+        try
+        {
+            if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target
+                && System.IO.Path.GetDirectoryName(target.FullName) is { } targetDirectory
+                && !targetDirectory.StartsWith(directory + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && targetDirectory != directory)
+                directories.Add(targetDirectory);
+        }
+        catch (IOException)
+        {
+            // A dangling or looping link: the file's own directory is still watched and the reload reports the error.
+        }
+        return directories;
     }
 
     /// <summary>What the SIGHUP handler calls: a reload on a pool thread, so the signal thread never waits on file I/O.</summary>
@@ -105,8 +131,11 @@ internal sealed class ConfigWatcher : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _sighup?.Dispose();
-        _watcher.EnableRaisingEvents = false;
-        _watcher.Dispose();
+        foreach (var watcher in _watchers)
+        {
+            watcher.EnableRaisingEvents = false;
+            watcher.Dispose();
+        }
         _quietPeriod.Dispose();
     }
 }

@@ -84,6 +84,34 @@ public sealed class ConfigReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task SymlinkToAFileElsewhere_EditOfTheTargetIsReloaded()
+    {
+        var target = Write(Path.Combine("checkout", "switchyard.yaml"), Config("app"));
+        var path = Path.Combine(_directory, "etc", "switchyard.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.CreateSymbolicLink(path, target);
+        var (live, reloader, watcher) = Watch(path);
+        using var _ = watcher;
+        Assert.Equal([Path.GetDirectoryName(path)!, Path.GetDirectoryName(target)!], ConfigWatcher.DirectoriesToWatch(path));
+
+        ReplaceAtomically(target, Config("app", "report"));
+
+        await Poll.UntilAsync(() => live.Generation >= 1, "the reload");
+        Assert.Equal(["app", "report"], live.Current.Users.Select(u => u.Name));
+    }
+
+    [Fact]
+    public void DirectoriesToWatch_KubernetesLayout_IsTheMountDirectoryOnly()
+    {
+        Write(Path.Combine("..2026_12_01_a", "switchyard.yaml"), Config("app"));
+        File.CreateSymbolicLink(Path.Combine(_directory, "..data"), "..2026_12_01_a");
+        var path = Path.Combine(_directory, "switchyard.yaml");
+        File.CreateSymbolicLink(path, Path.Combine("..data", "switchyard.yaml"));
+
+        Assert.Equal([_directory], ConfigWatcher.DirectoriesToWatch(path));
+    }
+
+    [Fact]
     public async Task Sighup_ReloadsEvenUnchangedContent()
     {
         var path = Write("switchyard.yaml", Config("app"));
