@@ -21,6 +21,7 @@ internal sealed class ConfigReloader
     private readonly Lock _gate = new();
     private byte[]? _lastContentHash;
     private int _attempts;
+    private int _begun;
     /// <summary>What listeners, pools, backends and the monitor were built from: the restart-only parts of every
     /// reload are compared with this, not with the last reload, which never applied them.</summary>
     private readonly SwitchyardConfig _started;
@@ -44,10 +45,14 @@ internal sealed class ConfigReloader
     /// handled without sleeping.</summary>
     public int Attempts => Volatile.Read(ref _attempts);
 
+    /// <summary>Reload attempts begun; equal to <see cref="Attempts"/> while none is running.</summary>
+    public int Started => Volatile.Read(ref _begun);
+
     public ReloadOutcome Reload(ReloadTrigger trigger)
     {
         lock (_gate)
         {
+            Interlocked.Increment(ref _begun);
             try
             {
                 return ReloadLocked(trigger);

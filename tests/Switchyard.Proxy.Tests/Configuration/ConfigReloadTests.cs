@@ -115,12 +115,14 @@ public sealed class ConfigReloadTests : IDisposable
     public async Task Sighup_ReloadsEvenUnchangedContent()
     {
         var path = Write("switchyard.yaml", Config("app"));
-        var (live, _, watcher) = Watch(path);
-        using var __ = watcher;
+        var (live, reloader, watcher) = Watch(path);
+        using var _ = watcher;
 
         watcher.RequestReload(ReloadTrigger.Signal);
 
-        await Poll.UntilAsync(() => live.Generation >= 1, "the reload");
+        // Attempts counts a reload once all of it (publish, metrics, log) is done.
+        await Poll.UntilAsync(() => reloader.Attempts >= 1, "the reload");
+        Assert.Equal(1, live.Generation);
         Assert.Equal(1, _metrics.Successes);
         Assert.Contains(_logger.Lines, l => l.EventId == 1800 && l.Message.Contains("(Signal)"));
     }
@@ -239,6 +241,7 @@ public sealed class ConfigReloadTests : IDisposable
     /// was handled before it (one quiet period covers them all, and reloads run one at a time).</summary>
     private static async Task AllEventsHandledAsync(ConfigReloader reloader)
     {
+        await Poll.UntilAsync(() => reloader.Started == reloader.Attempts, "no reload running");
         var before = reloader.Attempts;
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(reloader.Path)!, "marker-" + Guid.NewGuid().ToString("N")), "x");
         await Poll.UntilAsync(() => reloader.Attempts > before, "the marker event");
