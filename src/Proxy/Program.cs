@@ -11,7 +11,7 @@ public static class Program
         switchyard — a SQL-aware proxy for MySQL and MariaDB
 
         Usage:
-          switchyard --config FILE          run the proxy with this configuration
+          switchyard --config FILE          run the proxy with this configuration (reloaded when FILE changes or on SIGHUP)
           switchyard --check-config FILE    validate FILE, list every problem, exit non-zero if any
           switchyard --version              print the version
           switchyard --probe URL            exit 0 if URL (e.g. http://127.0.0.1:6070/healthz) answers 200
@@ -58,13 +58,13 @@ public static class Program
             Console.WriteLine(ConfigSummary.Describe(config, args[1]));
             return 0;
         }
-        return await RunAsync(config).ConfigureAwait(false);
+        return await RunAsync(config, args[1]).ConfigureAwait(false);
     }
 
     private static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    private static async Task<int> RunAsync(SwitchyardConfig config)
+    private static async Task<int> RunAsync(SwitchyardConfig config, string configPath)
     {
         using var loggerFactory = LoggingSetup.Create(config.Logging);
         using var stop = new CancellationTokenSource();
@@ -103,6 +103,8 @@ public static class Program
             Console.Error.WriteLine($"switchyard: cannot listen on {config.MySqlListener}: {e.Message}");
             return 1;
         }
+        // Edits of the file and SIGHUP reload it; an invalid version is logged and the running configuration kept.
+        server.WatchConfiguration(configPath);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -24,7 +24,25 @@ public static partial class ConfigLoader
         return LoadYaml(text, path);
     }
 
-    public static SwitchyardConfig LoadYaml(string yaml, string source = "configuration")
+    public static SwitchyardConfig LoadYaml(string yaml, string source = "configuration") => LoadYaml(yaml, source, catalog: null);
+
+    /// <summary>The keys the loader accepts in each section that <paramref name="yaml"/> has, whether or not the file is
+    /// valid; for the test that keeps the JSON Schema and the loader in step.</summary>
+    internal static KeyCatalog KnownKeys(string yaml)
+    {
+        var catalog = new KeyCatalog();
+        try
+        {
+            LoadYaml(yaml, "catalog", catalog);
+        }
+        catch (ConfigException)
+        {
+            // Only the keys are wanted.
+        }
+        return catalog;
+    }
+
+    private static SwitchyardConfig LoadYaml(string yaml, string source, KeyCatalog? catalog)
     {
         var errors = new List<ConfigError>();
         var stream = new YamlStream();
@@ -39,7 +57,7 @@ public static partial class ConfigLoader
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException(source, [new ConfigError("the file must be a YAML mapping (key: value) at the top level")]);
 
-        var config = Read(new YamlSection(root, "", errors));
+        var config = Read(new YamlSection(root, "", errors, catalog));
         Validate(config, errors);
         if (errors.Count > 0)
             throw new ConfigException(source, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
@@ -48,7 +66,8 @@ public static partial class ConfigLoader
 
     private static SwitchyardConfig Read(YamlSection root)
     {
-        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "users", "backends", "server_version");
+        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "users", "backends", "server_version",
+            "rules");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -183,7 +202,8 @@ public static partial class ConfigLoader
         var backends = new List<BackendConfig>();
         foreach (var backend in root.Sections("backends"))
         {
-            backend.AllowOnly("name", "address", "role", "weight", "max_replication_lag");
+            backend.AllowOnly("name", "address", "role", "weight", "max_replication_lag", "region", "groups");
+            var (region, groups) = BackendTags(backend);
             var name = backend.RequiredString("name");
             var (host, port) = HostPort(backend, "address", required: true) ?? ("", 0);
             var roleText = backend.String("role") ?? "replica";
@@ -198,6 +218,7 @@ public static partial class ConfigLoader
                 backend.Error(backend.Get("address")!, $"backend address {host}:{port} is used twice");
             backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Role = role, Weight = backend.Int("weight", 1, 0, 1000),
                 MaxReplicationLag = backend.Get("max_replication_lag") is null ? null : backend.Duration("max_replication_lag", TimeSpan.Zero, TimeSpan.FromMilliseconds(1)),
+                Region = region, Groups = groups,
             });
         }
         if (root.Get("backends") is null)
@@ -208,6 +229,7 @@ public static partial class ConfigLoader
             Users = users,
             Backends = backends,
             FallbackServerVersion = root.String("server_version") ?? defaults.FallbackServerVersion,
+            Rules = RulesConfigLoader.Read(root, users, backends),
         };
     }
 

@@ -1,3 +1,5 @@
+using Switchyard.Routing.Rules;
+
 namespace Switchyard.Proxy.Configuration;
 
 /// <summary>The whole configuration, immutable once loaded. Defaults live here so that an omitted key and
@@ -24,6 +26,8 @@ public sealed record SwitchyardConfig
     /// <summary>Sent to clients before any backend was reached; replaced by the primary's own version string
     /// as soon as the proxy has connected to it once.</summary>
     public string FallbackServerVersion { get; init; } = "5.5.5-10.11.6-MariaDB-switchyard";
+    /// <summary>The routing rules (`rules:`), compiled and validated; first match wins.</summary>
+    internal RuleSet Rules { get; init; } = RuleSet.Empty;
 }
 
 public sealed record ListenEndpoint(string Host, int Port)
@@ -156,6 +160,10 @@ public sealed record BackendConfig
     public int Weight { get; init; } = 1;
     /// <summary>This replica's own lag limit; null means monitor.max_replication_lag.</summary>
     public TimeSpan? MaxReplicationLag { get; init; }
+    /// <summary>Where the backend runs (a zone or data centre), for operators and future locality-aware routing; null when not given.</summary>
+    public string? Region { get; init; }
+    /// <summary>Backend groups this backend belongs to: a rule's <c>route:</c> may name one.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
 
     public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

@@ -6,7 +6,7 @@ namespace Switchyard.Proxy.Configuration;
 
 /// <summary>Typed, error-collecting access to one YAML mapping. Every problem is added to a shared list with
 /// its line and column, so a file is reported whole instead of one error per attempt.</summary>
-internal sealed partial class YamlSection(YamlMappingNode node, string path, List<ConfigError> errors)
+internal sealed partial class YamlSection(YamlMappingNode node, string path, List<ConfigError> errors, KeyCatalog? catalog = null)
 {
     public YamlMappingNode Node { get; } = node;
     public string Path { get; } = path;
@@ -17,14 +17,13 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
     /// <summary>Reports keys that are not in <paramref name="known"/>, with the closest known key as a hint.</summary>
     public void AllowOnly(params string[] known)
     {
+        catalog?.Record(Path, known);
         foreach (var key in Node.Children.Keys)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
             if (Array.IndexOf(known, name) >= 0)
                 continue;
-            var hint = known.MinBy(k => Distance(k, name));
-            var suggestion = hint is not null && Distance(hint, name) <= Math.Max(2, name.Length / 3) ? $" (did you mean '{hint}'?)" : "";
-            Error(key, $"unknown key '{Qualify(name)}'{suggestion}");
+            Error(key, $"unknown key '{Qualify(name)}'{DidYouMean(name, known)}");
         }
     }
 
@@ -37,7 +36,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
         if (value is null)
             return null;
         if (value is YamlMappingNode mapping)
-            return new YamlSection(mapping, Qualify(key), errors);
+            return new YamlSection(mapping, Qualify(key), errors, catalog);
         Error(value, $"'{Qualify(key)}' must be a mapping");
         return null;
     }
@@ -56,7 +55,7 @@ internal sealed partial class YamlSection(YamlMappingNode node, string path, Lis
         foreach (var item in sequence)
         {
             if (item is YamlMappingNode mapping)
-                yield return new YamlSection(mapping, $"{Qualify(key)}[{index}]", errors);
+                yield return new YamlSection(mapping, $"{Qualify(key)}[{index}]", errors, catalog);
             else
                 Error(item, $"'{Qualify(key)}[{index}]' must be a mapping");
             index++;

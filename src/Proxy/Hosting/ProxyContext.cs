@@ -17,6 +17,7 @@ internal sealed class ProxyContext : IAsyncDisposable
     public ProxyContext(SwitchyardConfig config, ILoggerFactory loggerFactory)
     {
         Config = config;
+        Live = new LiveConfig(config);
         LoggerFactory = loggerFactory;
         Users = new UserDirectory(config.Users);
         var connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"));
@@ -36,7 +37,11 @@ internal sealed class ProxyContext : IAsyncDisposable
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
     }
 
+    /// <summary>The configuration the proxy started with; pools, backends, listeners and the monitor are built from it.</summary>
     public SwitchyardConfig Config { get; }
+    /// <summary>The configuration in force, swapped by reloads: users and rules are read from
+    /// <see cref="LiveConfig.Current"/> per statement (take it once and use that snapshot for the whole statement).</summary>
+    public LiveConfig Live { get; }
     public ILoggerFactory LoggerFactory { get; }
     public UserDirectory Users { get; }
     public IReadOnlyList<BackendEndpoint> Backends { get; }

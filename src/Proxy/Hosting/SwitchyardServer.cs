@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Http;
 using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Transport;
 
@@ -22,12 +23,38 @@ public sealed class SwitchyardServer : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, (ClientSession Session, Task Run)> _sessions = new();
     private Task? _acceptLoop;
     private StatusHttpServer? _http;
+    private readonly ConfigMetrics _configMetrics;
+    private ConfigWatcher? _configWatcher;
 
     private SwitchyardServer(ProxyContext context, Socket listener, ILogger logger)
     {
         _context = context;
         _listener = listener;
         _logger = logger;
+        _configMetrics = new ConfigMetrics(context.Metrics.Registry, () => context.Live.Current.Rules);
+        _configMetrics.Loaded(TimeProvider.System.GetUtcNow());
+        // Users take effect for the next authentication; rules are read from Config.Current per statement.
+        context.Live.Changed += next => context.Users.Replace(next.Users);
+    }
+
+    /// <summary>The configuration in force; a reload publishes a new one here (see <see cref="LiveConfig.Changed"/>).</summary>
+    public LiveConfig Config => _context.Live;
+
+    /// <summary>Reload counters, for tests.</summary>
+    internal ConfigMetrics ConfigMetrics => _configMetrics;
+
+    /// <summary>The file watcher (and SIGHUP handler) once <see cref="WatchConfiguration"/> ran.</summary>
+    internal ConfigWatcher? ConfigWatcher => _configWatcher;
+
+    /// <summary>Reloads <paramref name="path"/> when it changes and on SIGHUP, publishing each valid version through
+    /// <see cref="Config"/>. Only users and rules apply without a restart; other changed sections are logged as
+    /// needing one.</summary>
+    public void WatchConfiguration(string path, TimeSpan? debounce = null, bool handleSighup = true)
+    {
+        if (_configWatcher is not null)
+            throw new InvalidOperationException("the configuration is already watched");
+        var reloader = new ConfigReloader(path, _context.Live, _configMetrics, _logger, TimeProvider.System);
+        _configWatcher = new ConfigWatcher(reloader, _logger, TimeProvider.System, debounce, handleSighup);
     }
 
     /// <summary>Where clients connect (the real port when the configuration asked for port 0).</summary>
@@ -161,6 +188,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
             return;
+        _configWatcher?.Dispose();
         _listener.Dispose();
         if (_acceptLoop is not null)
         {

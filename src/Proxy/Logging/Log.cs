@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Switchyard.Proxy.Configuration;
 
 namespace Switchyard.Proxy.Logging;
 
@@ -88,6 +89,34 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "An HTTP status request failed")]
     public static partial void HttpRequestFailed(ILogger logger, Exception exception);
+
+    // Configuration reload: 1800-1849. Error texts name keys and positions, never values, so no secret is logged.
+    [LoggerMessage(EventId = 1800, Level = LogLevel.Information, Message = "Configuration {Path} reloaded ({Trigger}): {Users} users, {Rules} rules, in force from the next statement")]
+    public static partial void ConfigReloaded(ILogger logger, string path, ReloadTrigger trigger, int users, int rules);
+
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Error, Message = "Configuration {Path} ({Trigger}) rejected with {ErrorCount} error(s); the running configuration is kept")]
+    public static partial void ConfigReloadRejected(ILogger logger, string path, ReloadTrigger trigger, int errorCount);
+
+    [LoggerMessage(EventId = 1802, Level = LogLevel.Error, Message = "Configuration {Path}: {Error}")]
+    public static partial void ConfigError(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 1803, Level = LogLevel.Warning, Message = "Configuration {Path}: the change to '{Section}' takes effect only after a restart")]
+    public static partial void ConfigNeedsRestart(ILogger logger, string path, string section);
+
+    [LoggerMessage(EventId = 1804, Level = LogLevel.Information, Message = "Watching {Path} for changes (debounce {DebounceMs} ms); SIGHUP reloads it too")]
+    public static partial void ConfigWatching(ILogger logger, string path, double debounceMs);
+
+    [LoggerMessage(EventId = 1805, Level = LogLevel.Warning, Message = "Watching {Path} lost events ({Reason}); the file is checked now, and SIGHUP still reloads it")]
+    public static partial void ConfigWatcherFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1806, Level = LogLevel.Debug, Message = "Configuration {Path}: a file event, but the content is unchanged")]
+    public static partial void ConfigUnchanged(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1807, Level = LogLevel.Error, Message = "Configuration {Path}: applying the reloaded configuration failed in one of its users")]
+    public static partial void ConfigSubscriberFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1808, Level = LogLevel.Error, Message = "Configuration {Path}: the reload failed unexpectedly; the running configuration is kept")]
+    public static partial void ConfigReloadCrashed(ILogger logger, string path, Exception exception);
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Health monitor started: {Backends} backends every {IntervalMs} ms, check timeout {TimeoutMs} ms, as user {User}, heartbeat {Heartbeat}")]
     public static partial void MonitorStarted(ILogger logger, int backends, long intervalMs, long timeoutMs, string user, bool heartbeat);
 

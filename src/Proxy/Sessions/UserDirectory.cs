@@ -3,10 +3,12 @@ using Switchyard.Proxy.Configuration;
 
 namespace Switchyard.Proxy.Sessions;
 
-/// <summary>The client users the proxy accepts, checked with mysql_native_password against stored double SHA1s.</summary>
+/// <summary>The client users the proxy accepts, checked with mysql_native_password against stored double SHA1s.
+/// A configuration reload swaps the whole table at once (<see cref="Replace"/>): the next authentication sees the
+/// new users, and sessions already authenticated keep running.</summary>
 internal sealed class UserDirectory(IReadOnlyList<UserConfig> users)
 {
-    private readonly Dictionary<string, UserConfig> _users = users.ToDictionary(u => u.Name, StringComparer.Ordinal);
+    private volatile Dictionary<string, UserConfig> _users = ToTable(users);
 
     /// <summary>A hash no token can match, so an unknown user costs the same work as a wrong password.</summary>
     private static readonly byte[] Unmatchable = NativePassword.DoubleSha1(Guid.NewGuid().ToString());
@@ -19,4 +21,9 @@ internal sealed class UserDirectory(IReadOnlyList<UserConfig> users)
     }
 
     public bool Exists(string user) => _users.ContainsKey(user);
+
+    /// <summary>Replaces every user at once (a reloaded configuration); never partially visible.</summary>
+    public void Replace(IReadOnlyList<UserConfig> users) => _users = ToTable(users);
+
+    private static Dictionary<string, UserConfig> ToTable(IReadOnlyList<UserConfig> users) => users.ToDictionary(u => u.Name, StringComparer.Ordinal);
 }

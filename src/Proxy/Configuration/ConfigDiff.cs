@@ -1,0 +1,38 @@
+namespace Switchyard.Proxy.Configuration;
+
+/// <summary>Which parts of a reloaded configuration the running proxy cannot apply: they are built into listeners,
+/// pools, the monitor and the logger at start-up. Users and rules are read per statement and need no restart.</summary>
+internal static class ConfigDiff
+{
+    public static IReadOnlyList<string> RestartOnlyChanges(SwitchyardConfig running, SwitchyardConfig next)
+    {
+        var changed = new List<string>();
+        if (running.MySqlListener != next.MySqlListener || running.HttpListener != next.HttpListener)
+            changed.Add("listeners");
+        if (running.Logging != next.Logging)
+            changed.Add("logging");
+        if (running.Limits != next.Limits)
+            changed.Add("limits");
+        if (running.BackendCredentials != next.BackendCredentials)
+            changed.Add("backend_credentials");
+        if (running.BackendTimeouts != next.BackendTimeouts)
+            changed.Add("backend_timeouts");
+        if (running.Pool != next.Pool)
+            changed.Add("pool");
+        if (running.Routing != next.Routing)
+            changed.Add("routing");
+        if (running.PreparedStatements != next.PreparedStatements)
+            changed.Add("prepared_statements");
+        if (running.Monitor != next.Monitor)
+            changed.Add("monitor");
+        if (!running.Backends.Select(Describe).SequenceEqual(next.Backends.Select(Describe)))
+            changed.Add("backends");
+        if (running.FallbackServerVersion != next.FallbackServerVersion)
+            changed.Add("server_version");
+        return changed;
+    }
+
+    // BackendConfig holds a list, which record equality compares by reference.
+    private static string Describe(BackendConfig b) =>
+        $"{b.Name}|{b.Address}|{b.Role}|{b.Weight}|{b.MaxReplicationLag}|{b.Region}|{string.Join(',', b.Groups)}";
+}
