@@ -22,13 +22,22 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// <summary>Flush a long upload to the backend at least this often, so memory stays bounded.</summary>
     private const int FlushThreshold = 64 * 1024;
 
+    /// <summary>An OK carrying last_gtid (and the few other tracked variables) is far smaller; a larger one is not
+    /// captured, and the write then counts as one whose GTID is unknown.</summary>
+    private const int SessionStateCapacity = 512;
+
     private ResponseScanner _scanner;
+    /// <summary>Where the scanner copies a session-state OK (last_gtid) of connections that track it; one per session.</summary>
+    private byte[]? _sessionStateBuffer;
 
     /// <summary>Status flags of the last response (IN_TRANS, AUTOCOMMIT, …).</summary>
     public ServerStatusFlags LastStatus => _scanner.Status;
     public bool LastResponseWasError => _scanner.IsError;
     public uint LastPreparedStatementId => _scanner.PreparedStatementId;
     public ushort LastPreparedParameterCount => _scanner.PreparedParameterCount;
+    /// <summary>The last answer's last OK packet with session state changes, on a connection that tracks last_gtid
+    /// (empty otherwise).</summary>
+    public ReadOnlySpan<byte> LastSessionStateOk => _scanner.CapturedSessionStateOk;
     /// <summary>What the last answer says about the session (transaction state, warnings, insert id).</summary>
     public CommandOutcome LastOutcome(bool hasStatus) =>
         new(hasStatus && !_scanner.IsError, _scanner.Status, _scanner.IsError, _scanner.Warnings, _scanner.LastInsertId);
@@ -134,7 +143,7 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken, uint? clientStatementId = null)
     {
-        _scanner.Start(shape, backend.Profile.DeprecateEof);
+        _scanner.Start(shape, backend.Profile.DeprecateEof, backend.TracksLastGtid ? _sessionStateBuffer ??= new byte[SessionStateCapacity] : null);
         if (shape == ResponseShape.None)
             return;
         var backendReader = backend.Channel.Reader;
