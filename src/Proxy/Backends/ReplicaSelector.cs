@@ -11,6 +11,7 @@ namespace Switchyard.Proxy.Backends;
 internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBalancingPolicy policy, ILogger logger)
 {
     private int _fallingBack;
+    private uint _waitRotation;
 
     /// <summary>Replicas beyond this many are not considered (the tried-set is a bit mask).</summary>
     public const int MaxReplicas = 64;
@@ -61,15 +62,20 @@ internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBala
     }
 
     /// <summary>The online replica with the smallest measured lag (unknown lag last), not yet tried: the one most
-    /// likely to reach a GTID soon, to wait on. Null when none.</summary>
+    /// likely to reach a GTID soon, to wait on. Ties (equal lag, or none measured) rotate, so that waits — and the
+    /// positions they prove — spread over equally good replicas. Null when none.</summary>
     public BackendPool? ChooseLeastLagged(ulong tried, out ulong bit)
     {
         bit = 0;
         BackendPool? best = null;
         var bestLag = double.MaxValue;
         var count = Math.Min(replicas.Count, MaxReplicas);
-        for (var i = 0; i < count; i++)
+        if (count == 0)
+            return null;
+        var first = (int)(Interlocked.Increment(ref _waitRotation) % (uint)count);
+        for (var n = 0; n < count; n++)
         {
+            var i = (first + n) % count;
             var endpoint = replicas[i].Endpoint;
             if ((tried & (1UL << i)) != 0 || !endpoint.IsAvailable || endpoint.Config.Weight == 0 || endpoint.Health is { IsOnline: false })
                 continue;
