@@ -40,6 +40,10 @@ internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel 
     /// connection with CLIENT_SESSION_TRACK, in gtid mode): see BackendConnector.</summary>
     public bool TracksLastGtid { get; set; }
 
+    /// <summary>The @@last_gtid value the proxy last learned on this connection: after a write, an unchanged value
+    /// means nothing new was binlogged.</summary>
+    public string? LastSeenGtid { get; set; }
+
     /// <summary>Runs one text query for the proxy's own use and returns the first column of its first row (null for
     /// SQL NULL or no row), or the server's ERR. Reads the result set to its end (honouring DEPRECATE_EOF) so the
     /// connection stays usable; the value is the only thing decoded.</summary>

@@ -72,14 +72,11 @@ internal sealed partial class ClientSession
         string? text;
         if (held.TracksLastGtid)
         {
+            // The server reports last_gtid whenever it changes: without it nothing was binlogged (a write to a temporary
+            // table, LOCK TABLES, a COMMIT of a transaction that changed nothing), so nothing will replicate and no
+            // replica needs waiting for.
             if (!TrackedVariable.TryFind(_forwarder.LastSessionStateOk, LastGtidName, out var value))
-            {
-                // Nothing new was binlogged (a COMMIT of a transaction that wrote nothing, say): nothing to wait for.
-                // A data change without a reported GTID is recorded without one, so the time rule keeps it safe.
-                if (statement.Class is StatementClass.Write or StatementClass.Other)
-                    RecordWriteWithoutGtid(held.Endpoint.Name, tags, "no last_gtid in the server's answer");
                 return;
-            }
             text = Encoding.UTF8.GetString(value);
         }
         else
@@ -93,6 +90,9 @@ internal sealed partial class ClientSession
                     return;
                 }
                 text = value ?? "";
+                // Unchanged since the proxy last looked on this connection (or never set): nothing was binlogged now.
+                if (text.Length == 0 || text == held.LastSeenGtid)
+                    return;
             }
             catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException or ProtocolException)
             {
@@ -100,12 +100,9 @@ internal sealed partial class ClientSession
                 return;
             }
         }
+        held.LastSeenGtid = text;
         if (text.Length == 0)
-        {
-            if (statement.Class is StatementClass.Write or StatementClass.Other)
-                RecordWriteWithoutGtid(held.Endpoint.Name, tags, "empty @@last_gtid");
             return;
-        }
         if (!GtidSet.TryParse(text, out var gtid, out var parseError))
         {
             RecordWriteWithoutGtid(held.Endpoint.Name, tags, $"unparsable last_gtid '{text}': {parseError}");
@@ -119,6 +116,18 @@ internal sealed partial class ClientSession
     {
         Log.GtidUnknown(_logger, _id, backend, reason);
         _consistency.RecordWrite(null, null, tags);
+    }
+
+    /// <summary>Sends the client the held-back end of an answer (see ForwardResponseAsync's deferFinalFlush), once a
+    /// committed write is recorded: another connection of the same user asks only after seeing this OK.</summary>
+    private ValueTask FlushDeferredAsync(CancellationToken cancellationToken) =>
+        _backends.Held is { } held ? _forwarder.FlushDeferredAsync(held, cancellationToken) : FlushClientDirectAsync(cancellationToken);
+
+    private async ValueTask FlushClientDirectAsync(CancellationToken cancellationToken)
+    {
+        // The connection is gone (released as broken): whatever was written to the client still goes out.
+        if (_client.Writer.UnflushedBytes > 0)
+            await _client.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The status flags the proxy puts in answers it gives itself: the session's transaction state.</summary>

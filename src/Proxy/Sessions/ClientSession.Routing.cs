@@ -92,8 +92,9 @@ internal sealed partial class ClientSession
                 return endReason;
             if (!retriable || backend.Endpoint.IsPrimary)
             {
-                // The command is still unconsumed in the buffer: forwarding it consumes it.
-                if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
+                // The command is still unconsumed in the buffer: forwarding it consumes it. The end of a primary's answer is
+                // held back until a write it committed is recorded.
+                if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false) is { } lost)
                     return lost;
                 break;
             }
@@ -118,6 +119,7 @@ internal sealed partial class ClientSession
         var outcome = _forwarder.LastOutcome(hasStatus: true);
         if (IsCommittedWrite(statement, outcome))
             await NoteWriteAsync(statement, consistency.Tags, cancellationToken).ConfigureAwait(false);
+        await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
         await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;
     }
@@ -224,12 +226,12 @@ internal sealed partial class ClientSession
     /// Returns a reason to end the session, or null (also when the client was told of a lost backend).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string?> ForwardCommandAsync(CommandCode command, ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken,
-        uint? backendStatementId = null, uint? clientStatementId = null)
+        uint? backendStatementId = null, uint? clientStatementId = null, bool deferFinalFlush = false)
     {
         try
         {
             await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatementId).ConfigureAwait(false);
-            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken, clientStatementId).ConfigureAwait(false);
+            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken, clientStatementId, deferFinalFlush).ConfigureAwait(false);
             return null;
         }
         catch (Exception e) when (e is PacketTooLargeException or BackendLostException)

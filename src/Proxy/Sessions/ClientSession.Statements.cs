@@ -118,12 +118,12 @@ internal sealed partial class ClientSession
                     {
                         await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatement.Id, keepRequest: true).ConfigureAwait(false);
                     }
-                    await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
+                    await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false);
                     _forwarder.ReleaseRequest(buffer);
                 }
                 else
                 {
-                    if (await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id).ConfigureAwait(false) is { } lost)
+                    if (await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false) is { } lost)
                         return lost;
                 }
             }
@@ -153,6 +153,7 @@ internal sealed partial class ClientSession
             RecordQuery(statement.Classification, started, level);
             if (IsCommittedWrite(statement.Classification, outcome))
                 await NoteWriteAsync(statement.Classification, statement.Tags, cancellationToken).ConfigureAwait(false);
+            await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
             await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
             return null;
         }

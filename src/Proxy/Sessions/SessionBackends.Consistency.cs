@@ -19,76 +19,114 @@ internal sealed partial class SessionBackends
     private async ValueTask<BackendConnection?> LeaseConsistentReplicaAsync(ReadPlan plan, CancellationToken cancellationToken)
     {
         var metrics = context.Consistency.Metrics;
-        var replica = await LeaseReplicaAsync(plan.Requirement, cancellationToken).ConfigureAwait(false);
         if (plan.Kind != ReadPlanKind.ReplicaAfterGtid || plan.Requirement.Gtid is not { } gtid)
         {
-            if (replica is null)
+            var within = await LeaseReplicaAsync(plan.Requirement, cancellationToken).ConfigureAwait(false);
+            if (within is null)
                 metrics.Fallback(plan.Requirement.MaxLagSeconds is not null ? "no_replica_within_max_lag" : "no_replica_has_gtid");
-            return replica;
+            return within;
         }
-        if (replica is not null)
+
+        // The balancing policy's own choice first, so that reads after a write still spread: used at once when it is
+        // known to have the write, waited on when it is measured close enough behind for the wait to succeed.
+        ulong waited = 0;
+        if (context.Replicas.Choose(0, out var pickBit) is { } pick)
+        {
+            if (pick.Endpoint.KnownToHave(gtid))
+            {
+                if (await TryLeaseAsync(pick, cancellationToken).ConfigureAwait(false) is { } known)
+                {
+                    metrics.Decision(RywDecision.ReplicaCaughtUp);
+                    return known;
+                }
+            }
+            else if (pick.Endpoint.Health?.LagSeconds is { } lag && lag <= context.Consistency.GtidWaitTimeout.TotalSeconds)
+            {
+                waited = pickBit;
+                if (await WaitOnAsync(pick, gtid, cancellationToken).ConfigureAwait(false) is { } caughtUp)
+                {
+                    metrics.Decision(RywDecision.Waited);
+                    return caughtUp;
+                }
+            }
+        }
+        // Any replica known to have it (the monitor's position, or one a wait proved).
+        if (await LeaseReplicaAsync(plan.Requirement, cancellationToken).ConfigureAwait(false) is { } replica)
         {
             metrics.Decision(RywDecision.ReplicaCaughtUp);
             return replica;
         }
-        replica = await WaitOnReplicaAsync(gtid, cancellationToken).ConfigureAwait(false);
-        metrics.Decision(replica is null ? RywDecision.PrimaryFallback : RywDecision.Waited);
-        return replica;
+        // Else wait on the replica most likely to get there soon: at most one wait per read, so the timeout bounds the delay.
+        if (waited == 0 && context.Replicas.ChooseLeastLagged(0, out _) is { } closest)
+        {
+            if (await WaitOnAsync(closest, gtid, cancellationToken).ConfigureAwait(false) is { } afterWait)
+            {
+                metrics.Decision(RywDecision.Waited);
+                return afterWait;
+            }
+        }
+        else if (waited == 0)
+        {
+            metrics.Fallback("no_replica_to_wait_on");
+        }
+        metrics.Decision(RywDecision.PrimaryFallback);
+        return null;
     }
 
-    /// <summary>Waits for <paramref name="gtid"/> on the online replica with the smallest measured lag (one replica
-    /// only: the timeout bounds what a read may add). A replica that cannot be reached is skipped for the next.</summary>
-    private async ValueTask<BackendConnection?> WaitOnReplicaAsync(GtidSet gtid, CancellationToken cancellationToken)
+    private async ValueTask<BackendConnection?> TryLeaseAsync(BackendPool pool, CancellationToken cancellationToken)
     {
-        var metrics = context.Consistency.Metrics;
-        var timeout = context.Consistency.GtidWaitTimeout;
-        ulong tried = 0;
-        while (context.Replicas.ChooseLeastLagged(tried, out var bit) is { } pool)
+        try
         {
-            tried |= bit;
-            BackendConnection connection;
-            try
-            {
-                connection = await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException)
-            {
-                if (e is BackendUnavailableException)
-                    pool.Endpoint.MarkUnavailable(context.Config.Routing.ReplicaRetryDelay);
-                Log.ReplicaSkipped(logger, sessionId, pool.Endpoint.Name, e.Message);
-                continue;
-            }
-            var started = Stopwatch.GetTimestamp();
-            string? value;
-            string? failure;
-            try
-            {
-                var (result, error) = await connection.QueryScalarAsync(WaitSql(gtid, timeout), cancellationToken).ConfigureAwait(false);
-                value = result;
-                failure = error is null ? null : $"{error.ErrorCode} {error.Message}";
-            }
-            catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException or Protocol.ProtocolException)
-            {
-                value = null;
-                failure = e.Message;
-            }
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            metrics.Waited(elapsed.TotalSeconds);
-            var reached = failure is null && value == "0";
-            Log.GtidWaited(logger, sessionId, pool.Endpoint.Name, gtid.ToString(), elapsed.TotalMilliseconds, reached ? "reached" : failure ?? $"returned {value ?? "NULL"}");
-            if (reached)
-            {
-                pool.Endpoint.RecordProven(gtid);
-                return connection;
-            }
-            if (connection.IsBroken)
-                await pool.DiscardAsync(connection, "broken during MASTER_GTID_WAIT").ConfigureAwait(false);
-            else
-                pool.Return(connection, dirty: false);
-            metrics.Fallback(failure is not null ? "gtid_wait_failed" : "gtid_wait_timeout");
+            return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException)
+        {
+            if (e is BackendUnavailableException)
+                pool.Endpoint.MarkUnavailable(context.Config.Routing.ReplicaRetryDelay);
+            Log.ReplicaSkipped(logger, sessionId, pool.Endpoint.Name, e.Message);
             return null;
         }
-        metrics.Fallback("no_replica_to_wait_on");
+    }
+
+    /// <summary>Runs MASTER_GTID_WAIT for <paramref name="gtid"/> on a connection of <paramref name="pool"/>, bounded by
+    /// gtid_wait_timeout. Returns that connection when the replica reached the GTID (and remembers the position it
+    /// proved), else gives it back and returns null.</summary>
+    private async ValueTask<BackendConnection?> WaitOnAsync(BackendPool pool, GtidSet gtid, CancellationToken cancellationToken)
+    {
+        var metrics = context.Consistency.Metrics;
+        if (await TryLeaseAsync(pool, cancellationToken).ConfigureAwait(false) is not { } connection)
+        {
+            metrics.Fallback("gtid_wait_failed");
+            return null;
+        }
+        var started = Stopwatch.GetTimestamp();
+        string? value;
+        string? failure;
+        try
+        {
+            var (result, error) = await connection.QueryScalarAsync(WaitSql(gtid, context.Consistency.GtidWaitTimeout), cancellationToken).ConfigureAwait(false);
+            value = result;
+            failure = error is null ? null : $"{error.ErrorCode} {error.Message}";
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException or Protocol.ProtocolException)
+        {
+            value = null;
+            failure = e.Message;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        metrics.Waited(elapsed.TotalSeconds);
+        var reached = failure is null && value == "0";
+        Log.GtidWaited(logger, sessionId, pool.Endpoint.Name, gtid.ToString(), elapsed.TotalMilliseconds, reached ? "reached" : failure ?? $"returned {value ?? "NULL"}");
+        if (reached)
+        {
+            pool.Endpoint.RecordProven(gtid);
+            return connection;
+        }
+        if (connection.IsBroken)
+            await pool.DiscardAsync(connection, "broken during MASTER_GTID_WAIT").ConfigureAwait(false);
+        else
+            pool.Return(connection, dirty: false);
+        metrics.Fallback(failure is not null ? "gtid_wait_failed" : "gtid_wait_timeout");
         return null;
     }
 
