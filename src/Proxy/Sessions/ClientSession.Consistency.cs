@@ -61,7 +61,7 @@ internal sealed partial class ClientSession
     /// <summary>Records a committed write: in gtid mode with the GTID the primary reported in the OK's session state
     /// (last_gtid tracking), or — for a client without CLIENT_SESSION_TRACK, whose backend connections cannot carry
     /// it — asked with SELECT @@last_gtid on the same connection (one extra round trip per write).</summary>
-    private async ValueTask NoteWriteAsync(StatementClassification statement, StatementTags tags, CancellationToken cancellationToken)
+    private async ValueTask NoteWriteAsync(StatementTags tags, CommandOutcome outcome, CancellationToken cancellationToken)
     {
         var held = _backends.Held!;
         if (_context.Consistency.Mode == ReadYourWritesMode.Time)
@@ -78,6 +78,12 @@ internal sealed partial class ClientSession
             if (!TrackedVariable.TryFind(_forwarder.LastSessionStateOk, LastGtidName, out var value))
                 return;
             text = Encoding.UTF8.GetString(value);
+        }
+        else if (outcome.Warnings > 0)
+        {
+            // A query of the proxy's own would clear the warnings the client may ask for next with SHOW WARNINGS.
+            RecordWriteWithoutGtid(held.Endpoint.Name, tags, "the write left warnings, which SELECT @@last_gtid would clear");
+            return;
         }
         else
         {

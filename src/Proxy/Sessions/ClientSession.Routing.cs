@@ -118,7 +118,7 @@ internal sealed partial class ClientSession
         RecordQuery(statement, started, level);
         var outcome = _forwarder.LastOutcome(hasStatus: true);
         if (IsCommittedWrite(statement, outcome))
-            await NoteWriteAsync(statement, consistency.Tags, cancellationToken).ConfigureAwait(false);
+            await NoteWriteAsync(consistency.Tags, outcome, cancellationToken).ConfigureAwait(false);
         await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
         await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;

@@ -152,7 +152,7 @@ internal sealed partial class ClientSession
                 UpdateStatementPins();
             RecordQuery(statement.Classification, started, level);
             if (IsCommittedWrite(statement.Classification, outcome))
-                await NoteWriteAsync(statement.Classification, statement.Tags, cancellationToken).ConfigureAwait(false);
+                await NoteWriteAsync(statement.Tags, outcome, cancellationToken).ConfigureAwait(false);
             await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
             await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
             return null;
