@@ -49,11 +49,22 @@ internal static class ConsistencySupport
         await Replication.WaitForReplicasAsync();
     }
 
-    /// <summary>Waits until the monitor sees replica 1 behind (its delay measured by the heartbeat), so that routing
-    /// decisions that depend on lag see the real topology.</summary>
-    public static Task WaitForDelayVisibleAsync(SwitchyardServer server) =>
-        Poll.UntilAsync(() => Task.FromResult(server.Health("replica1")?.LagSeconds > 1 && server.Health("replica2")?.LagSeconds < 1),
-            TimeSpan.FromSeconds(20), $"replica1's delay is measured (replica1 lag {server.Health("replica1")?.LagSeconds}, replica2 lag {server.Health("replica2")?.LagSeconds})");
+    /// <summary>Waits until the monitor has seen replica 1 behind (its delay measured by the heartbeat) on every check
+    /// for longer than the delay itself, and replica 2 not: right after a proxy starts, the heartbeat's age is capped at
+    /// the writer's start and an older row may read as a small lag, so one sample is not enough.</summary>
+    public static Task WaitForDelayVisibleAsync(SwitchyardServer server)
+    {
+        DateTimeOffset? behindSince = null;
+        return Poll.UntilAsync(() =>
+        {
+            var (r1, r2) = (server.Health("replica1"), server.Health("replica2"));
+            if (r1?.LagSeconds > 1 && r2?.LagSeconds < 1)
+                behindSince ??= r1.CheckedAt;
+            else
+                behindSince = null;
+            return Task.FromResult(behindSince is { } since && r1!.CheckedAt - since > TimeSpan.FromSeconds(DelayedReplicaFixture.DelaySeconds + 0.5));
+        }, TimeSpan.FromSeconds(30), $"replica1's delay is measured steadily (replica1 lag {server.Health("replica1")?.LagSeconds}, replica2 lag {server.Health("replica2")?.LagSeconds})");
+    }
 
     /// <summary>Reads (value, server_id) of the counter row.</summary>
     public static async Task<(long Value, long ServerId)> ReadCounterAsync(MySqlConnection connection, string prefix = "", MySqlCommand? prepared = null)
