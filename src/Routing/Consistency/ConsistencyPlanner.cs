@@ -24,6 +24,47 @@ internal static class ConsistencyPlanner
     /// <param name="timestampFrequency">Ticks per second of those timestamps.</param>
     /// <remarks>Read-your-writes with no write → like eventual. Gtid mode with a mark lacking a GTID → falls back to
     /// the time rule for that mark (never weaker).</remarks>
-    public static ReadPlan Plan(ConsistencyLevel level, WriteMark? lastWrite, ReadYourWritesMode mode, TimeSpan timeWindow, long now, long timestampFrequency) =>
-        throw new NotImplementedException();
+    public static ReadPlan Plan(ConsistencyLevel level, WriteMark? lastWrite, ReadYourWritesMode mode, TimeSpan timeWindow, long now, long timestampFrequency)
+    {
+        switch (level.Kind)
+        {
+            case ConsistencyKind.Strong:
+                return new ReadPlan(ReadPlanKind.Primary, ReadRequirement.None, "strong");
+            case ConsistencyKind.BoundedStaleness:
+                return new ReadPlan(ReadPlanKind.Replica, new ReadRequirement(level.MaxLagSeconds, null), "max_lag");
+            case ConsistencyKind.ReadYourWrites:
+                break;
+            default:
+                return new ReadPlan(ReadPlanKind.Replica, ReadRequirement.None, "eventual");
+        }
+
+        if (lastWrite is not { } mark)
+        {
+            return new ReadPlan(ReadPlanKind.Replica, ReadRequirement.None, "no write to wait for");
+        }
+
+        if (mode == ReadYourWritesMode.Gtid)
+        {
+            if (mark.Gtid is { } gtid)
+            {
+                return new ReadPlan(ReadPlanKind.ReplicaAfterGtid, new ReadRequirement(null, gtid), "wait for gtid");
+            }
+
+            return IsWithinWindow(mark, timeWindow, now, timestampFrequency)
+                ? new ReadPlan(ReadPlanKind.Primary, ReadRequirement.None, "write gtid unknown, within time window")
+                : new ReadPlan(ReadPlanKind.Replica, ReadRequirement.None, "write gtid unknown, time window passed");
+        }
+
+        return IsWithinWindow(mark, timeWindow, now, timestampFrequency)
+            ? new ReadPlan(ReadPlanKind.Primary, ReadRequirement.None, "within time window")
+            : new ReadPlan(ReadPlanKind.Replica, ReadRequirement.None, "time window passed");
+    }
+
+    private static bool IsWithinWindow(WriteMark mark, TimeSpan window, long now, long timestampFrequency)
+    {
+        // Double arithmetic, as Stopwatch.GetElapsedTime does: exact enough, and no overflow for long windows. A mark
+        // from "the future" (a clock mix-up) has a negative age and so counts as within the window: the safe reading.
+        double elapsedSeconds = (double)(now - mark.Timestamp) / timestampFrequency;
+        return elapsedSeconds < window.TotalSeconds;
+    }
 }

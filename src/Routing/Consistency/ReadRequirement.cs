@@ -24,7 +24,20 @@ internal readonly record struct ReadRequirement(double? MaxLagSeconds, GtidSet? 
     public static ReadRequirement None => default;
 
     /// <summary>True when the replica's last measured health meets the requirement (online is checked elsewhere).</summary>
-    public bool IsMetBy(BackendHealth? health) => throw new NotImplementedException();
+    public bool IsMetBy(BackendHealth? health)
+    {
+        if (health is null)
+        {
+            return MaxLagSeconds is null && Gtid is null;
+        }
+
+        if (MaxLagSeconds is { } bound && !(health.LagSeconds is { } lag && lag <= bound))
+        {
+            return false;
+        }
+
+        return Gtid is null || (health.Gtids is { } position && position.Contains(Gtid));
+    }
 }
 
 /// <summary>The consistency decision for one read.</summary>

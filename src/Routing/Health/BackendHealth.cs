@@ -19,12 +19,30 @@ internal sealed record BackendHealth(
     string? GtidPosition,
     DateTimeOffset CheckedAt)
 {
+    private readonly string? _gtidPosition = GtidPosition;
+
+    /// <summary>@@gtid_slave_pos of a replica, @@gtid_binlog_pos of the primary.</summary>
+    /// <remarks>Declared by hand so that <c>health with { GtidPosition = ... }</c> re-parses <see cref="Gtids"/>
+    /// instead of copying the old set.</remarks>
+    public string? GtidPosition
+    {
+        get => _gtidPosition;
+        init
+        {
+            _gtidPosition = value;
+            Gtids = ParsePosition(value);
+        }
+    }
+
     /// <summary><see cref="GtidPosition"/> parsed once per check; null when absent or unparsable (then no read-your-writes
     /// decision relies on it).</summary>
-    public GtidSet? Gtids { get; } = GtidPosition is { Length: > 0 } text && GtidSet.TryParse(text, out var set, out _) ? set : null;
+    public GtidSet? Gtids { get; private init; } = ParsePosition(GtidPosition);
 
     /// <summary>Before any check.</summary>
     public static BackendHealth Unchecked { get; } = new(HealthState.Unknown, "not checked yet", null, null, null, null, DateTimeOffset.MinValue);
 
     public bool IsOnline => State == HealthState.Online;
+
+    private static GtidSet? ParsePosition(string? text) =>
+        text is { Length: > 0 } && GtidSet.TryParse(text, out var set, out _) ? set : null;
 }
