@@ -23,6 +23,10 @@ public struct ResponseScanner
     private ScanStatus _pending;
     private ulong _itemsLeft;
     private ushort _prepareColumns;
+    private byte[]? _capture;
+    private int _captureFill;
+    private int _captureLeft;
+    private int _packetLength;
 
     /// <summary>Status flags of the last OK/EOF seen: the server's word on transaction state.</summary>
     public ServerStatusFlags Status { get; private set; }
@@ -41,6 +45,12 @@ public struct ResponseScanner
     public ushort PreparedColumnCount => _prepareColumns;
 
     public readonly bool IsComplete => _phase == Phase.Done;
+
+    /// <summary>The payload of the last OK packet (or OK-shaped terminator) of this response that carried session
+    /// state changes (SERVER_SESSION_STATE_CHANGED) and fit the capture buffer given to <see cref="Start"/>; empty
+    /// when there was none. Valid until the next <see cref="Start"/>.</summary>
+    public readonly ReadOnlySpan<byte> CapturedSessionStateOk =>
+        _capture is null || _captureLeft > 0 ? default : _capture.AsSpan(0, _captureFill);
 
     private enum Phase : byte
     {
@@ -68,9 +78,13 @@ public struct ResponseScanner
         PrepareColumnsEof,
     }
 
-    public void Start(ResponseShape shape, bool deprecateEof)
+    /// <param name="captureBuffer">Opt-in: OK packets with session state changes that fit this buffer are copied into
+    /// it as they are skipped (see <see cref="CapturedSessionStateOk"/>). The caller owns the buffer and reuses it for
+    /// every response, so nothing is allocated per response.</param>
+    public void Start(ResponseShape shape, bool deprecateEof, byte[]? captureBuffer = null)
     {
         this = default;
+        _capture = captureBuffer;
         _deprecateEof = deprecateEof;
         _pending = ScanStatus.NeedMoreData;
         _phase = shape switch
@@ -109,6 +123,8 @@ public struct ResponseScanner
             if (_skipRemaining > 0)
             {
                 var take = Math.Min(_skipRemaining, remaining.Length);
+                if (_captureLeft > 0)
+                    CaptureFrom(remaining, take);
                 remaining = remaining.Slice(take);
                 _skipRemaining -= take;
                 if (_skipRemaining > 0)
@@ -153,11 +169,21 @@ public struct ResponseScanner
                 : CopyPeek(remaining, peek, peekLength);
 
             PacketCount++;
+            _packetLength = header.PayloadLength;
             OnPacket(header.PayloadLength, start);
             _continues = header.HasContinuation;
             remaining = remaining.Slice(PacketHeader.Size);
             _skipRemaining = header.PayloadLength;
         }
+    }
+
+    /// <summary>Copies the part of a captured OK packet's payload that is skipped now.</summary>
+    private void CaptureFrom(in ReadOnlySequence<byte> remaining, long take)
+    {
+        var count = (int)Math.Min(take, _captureLeft);
+        remaining.Slice(0, count).CopyTo(_capture.AsSpan(_captureFill));
+        _captureFill += count;
+        _captureLeft -= count;
     }
 
     private static ReadOnlySpan<byte> CopyPeek(in ReadOnlySequence<byte> remaining, Span<byte> peek, int peekLength)
@@ -365,6 +391,12 @@ public struct ResponseScanner
             Warnings = warnings;
             if (start[0] == OkPacket.Header)
                 LastInsertId = insertId;
+            // The session state (last_gtid, …) sits after the 32 bytes peeked: copy the whole payload as it is skipped.
+            if (_capture is not null && (status & ServerStatusFlags.SessionStateChanged) != 0 && _packetLength <= _capture.Length)
+            {
+                _captureFill = 0;
+                _captureLeft = _packetLength;
+            }
         }
     }
 

@@ -36,6 +36,67 @@ internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel 
 
     public void MarkBroken() => IsBroken = true;
 
+    /// <summary>The server reports @@last_gtid in the session state of its OK packets on this connection (a primary
+    /// connection with CLIENT_SESSION_TRACK, in gtid mode): see BackendConnector.</summary>
+    public bool TracksLastGtid { get; set; }
+
+    /// <summary>The @@last_gtid value the proxy last learned on this connection: after a write, an unchanged value
+    /// means nothing new was binlogged.</summary>
+    public string? LastSeenGtid { get; set; }
+
+    /// <summary>Runs one text query for the proxy's own use and returns the first column of its first row (null for
+    /// SQL NULL or no row), or the server's ERR. Reads the result set to its end (honouring DEPRECATE_EOF) so the
+    /// connection stays usable; the value is the only thing decoded.</summary>
+    public async ValueTask<(string? Value, ErrPacket? Error)> QueryScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        var payload = new byte[1 + Encoding.UTF8.GetByteCount(sql)];
+        payload[0] = (byte)CommandCode.Query;
+        Encoding.UTF8.GetBytes(sql, payload.AsSpan(1));
+        try
+        {
+            await Channel.WritePacketAsync(payload, 0, cancellationToken).ConfigureAwait(false);
+            var (first, _, _) = await Channel.ReadPacketAsync(1 << 20, cancellationToken).ConfigureAwait(false);
+            if (first.Length > 0 && first[0] == ErrPacket.Header)
+                return (null, ErrPacket.Parse(first));
+            if (first.Length > 0 && first[0] == OkPacket.Header)
+                return (null, null);
+            var columns = ReadColumnCount(first);
+            for (ulong i = 0; i < columns + (Profile.DeprecateEof ? 0UL : 1UL); i++)
+                await Channel.ReadPacketAsync(1 << 20, cancellationToken).ConfigureAwait(false);
+            string? value = null;
+            var rows = 0;
+            while (true)
+            {
+                var (packet, _, _) = await Channel.ReadPacketAsync(1 << 24, cancellationToken).ConfigureAwait(false);
+                if (packet.Length > 0 && packet[0] == ErrPacket.Header)
+                    return (null, ErrPacket.Parse(packet));
+                if (packet.Length > 0 && packet[0] == EofPacket.Header && packet.Length < 0xFFFFFF && (Profile.DeprecateEof || packet.Length <= EofPacket.MaxPayloadLength))
+                    return (value, null);
+                if (rows++ == 0)
+                    value = FirstValue(packet);
+            }
+        }
+        catch
+        {
+            MarkBroken();
+            throw;
+        }
+    }
+
+    private static ulong ReadColumnCount(byte[] packet)
+    {
+        var reader = new Protocol.Primitives.PayloadReader(packet);
+        return reader.ReadLengthEncodedInteger();
+    }
+
+    private static string? FirstValue(byte[] row)
+    {
+        if (row.Length == 0 || row[0] == 0xFB)
+            return null;
+        var reader = new Protocol.Primitives.PayloadReader(row);
+        return Encoding.UTF8.GetString(reader.ReadLengthEncodedBytes());
+    }
+
     /// <summary>Runs a command whose answer is one OK/ERR packet, for the proxy's own bookkeeping
     /// (COM_RESET_CONNECTION, COM_INIT_DB). Returns the ERR, or null on OK.</summary>
     public async ValueTask<ErrPacket?> RunSimpleCommandAsync(CommandCode command, ReadOnlyMemory<byte> argument, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Routing.Consistency;
 using Switchyard.Routing.Health;
 
 namespace Switchyard.Proxy.Backends;
@@ -19,6 +20,30 @@ internal sealed class BackendEndpoint(BackendConfig config)
 
     /// <summary>The monitor's latest conclusion, swapped as a whole (null while no monitor runs).</summary>
     public volatile BackendHealth? Health;
+
+    private GtidSet? _provenGtids;
+
+    /// <summary>The highest GTID position a successful MASTER_GTID_WAIT on this replica proved it has applied: newer
+    /// than the monitor's last check between checks, so the next read for that GTID or an older one skips the wait.</summary>
+    public GtidSet? ProvenGtids => Volatile.Read(ref _provenGtids);
+
+    /// <summary>True when the monitor's position or a proven one already contains <paramref name="gtid"/>.</summary>
+    public bool KnownToHave(GtidSet gtid) =>
+        Health?.Gtids is { } measured && measured.Contains(gtid) || ProvenGtids is { } proven && proven.Contains(gtid);
+
+    /// <summary>Remembers that this replica has applied <paramref name="gtid"/> (united with what was proven before).</summary>
+    public void RecordProven(GtidSet gtid)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _provenGtids);
+            var next = current is null ? gtid : current.Union(gtid);
+            if (current is not null && current.Equals(next))
+                return;
+            if (Interlocked.CompareExchange(ref _provenGtids, next, current) == current)
+                return;
+        }
+    }
 
     /// <summary>False for a while after a connect to it failed, so reads skip it instead of paying a connect
     /// timeout each (the health monitor replaces this with measured state).</summary>

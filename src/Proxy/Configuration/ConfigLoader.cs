@@ -66,7 +66,7 @@ public static partial class ConfigLoader
 
     private static SwitchyardConfig Read(YamlSection root)
     {
-        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "users", "backends", "server_version",
+        root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "consistency", "users", "backends", "server_version",
             "rules");
         var defaults = new SwitchyardConfig();
         var config = defaults;
@@ -186,15 +186,18 @@ public static partial class ConfigLoader
         if (root.Section("monitor") is { } monitor)
             config = config with { Monitor = ReadMonitor(monitor, defaults.Monitor) };
 
+        if (root.Section("consistency") is { } consistency)
+            config = config with { Consistency = ReadConsistency(consistency, defaults.Consistency) };
+
         var users = new List<UserConfig>();
         foreach (var user in root.Sections("users"))
         {
-            user.AllowOnly("name", "password", "password_hash", "password_env");
+            user.AllowOnly("name", "password", "password_hash", "password_env", "consistency");
             var name = user.RequiredString("name");
             var hash = SecretHash(user);
             if (users.Any(u => u.Name == name))
                 user.Error(user.Get("name") ?? user.Node, $"user '{name}' is defined twice");
-            users.Add(new UserConfig { Name = name, PasswordDoubleSha1 = hash });
+            users.Add(new UserConfig { Name = name, PasswordDoubleSha1 = hash, Consistency = ConsistencyLevelText(user, "consistency") });
         }
         if (root.Get("users") is null)
             root.Error(root.Node, "'users' is required: the client users Switchyard accepts");

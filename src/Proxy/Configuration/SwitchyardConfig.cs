@@ -20,6 +20,8 @@ public sealed record SwitchyardConfig
     public PreparedStatementsConfig PreparedStatements { get; init; } = new();
     /// <summary>The backend health monitor: reachability, replication state and lag of every backend.</summary>
     public MonitorConfig Monitor { get; init; } = new();
+    /// <summary>Read consistency levels and read-your-writes.</summary>
+    public ConsistencyConfig Consistency { get; init; } = new();
     /// <summary>Client users the proxy accepts.</summary>
     public IReadOnlyList<UserConfig> Users { get; init; } = [];
     public IReadOnlyList<BackendConfig> Backends { get; init; } = [];
@@ -141,6 +143,8 @@ public sealed record UserConfig
     public required string Name { get; init; }
     /// <summary>SHA1(SHA1(password)), as in MySQL's "*HEX" hash; empty for a user without password.</summary>
     public required byte[] PasswordDoubleSha1 { get; init; }
+    /// <summary>This user's default consistency level (same spellings as consistency.default); null: that default.</summary>
+    public string? Consistency { get; init; }
 }
 
 public enum BackendRole

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Monitoring;
 using Switchyard.Proxy.Sessions;
@@ -20,7 +21,8 @@ internal sealed class ProxyContext : IAsyncDisposable
         Live = new LiveConfig(config);
         LoggerFactory = loggerFactory;
         Users = new UserDirectory(config.Users);
-        var connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"));
+        var connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"),
+            trackLastGtid: config.Consistency.ReadYourWrites.Mode == ReadYourWritesModeSetting.Gtid);
         Backends = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
         Pools = Backends.ToDictionary(b => b.Name, b => new BackendPool(b, connector, config.Pool, loggerFactory.CreateLogger("Switchyard.Pool")));
         Primary = Backends.Single(b => b.IsPrimary);
@@ -32,6 +34,7 @@ internal sealed class ProxyContext : IAsyncDisposable
         Metrics = new ProxyMetrics(Backends, Pools);
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
+        Consistency = new ConsistencySettings(config, new ConsistencyMetrics(Metrics.Registry), TimeProvider.System);
         Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
         if (Monitor is not null)
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
@@ -53,6 +56,8 @@ internal sealed class ProxyContext : IAsyncDisposable
     public StatementRegistry Statements { get; }
     /// <summary>This proxy's Prometheus collectors (its own registry, exported at /metrics).</summary>
     public ProxyMetrics Metrics { get; }
+    /// <summary>Read consistency: levels, read-your-writes mode, the per-user write tracker and their metrics.</summary>
+    public ConsistencySettings Consistency { get; }
     /// <summary>Checks every backend and publishes <see cref="BackendEndpoint.Health"/>; null when monitor.enabled is false.
     /// Started by the server after warm-up.</summary>
     public HealthMonitor? Monitor { get; }

@@ -7,9 +7,11 @@ using Switchyard.Protocol.Commands;
 using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Routing.Classification;
+using Switchyard.Routing.Consistency;
 using Switchyard.Routing.Decisions;
 using Switchyard.Routing.Pinning;
 
@@ -76,20 +78,23 @@ internal sealed partial class ClientSession
     private async ValueTask<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var statement = Classify(header, buffer, out var assignments);
-        var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
+        var statement = Classify(header, buffer, out var assignments, out var consistency);
+        if (consistency.ProxyStatement is { } own)
+            return await AnswerProxyStatementAsync(own, buffer, cancellationToken).ConfigureAwait(false);
+        var target = PlanRead(RoutePlanner.Route(statement, _backends.RouteState(statement)), consistency.Tags, out var plan, out var level);
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
         var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
         for (var attempt = 1; ; attempt++)
         {
-            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
             if (!retriable || backend.Endpoint.IsPrimary)
             {
-                // The command is still unconsumed in the buffer: forwarding it consumes it.
-                if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken).ConfigureAwait(false) is { } lost)
+                // The command is still unconsumed in the buffer: forwarding it consumes it. The end of a primary's answer is
+                // held back until a write it committed is recorded.
+                if (await ForwardCommandAsync(CommandCode.Query, buffer, backend, cancellationToken, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false) is { } lost)
                     return lost;
                 break;
             }
@@ -110,8 +115,12 @@ internal sealed partial class ClientSession
                 return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
             }
         }
-        RecordQuery(statement, started);
-        await _backends.CompleteAsync(statement, assignments, _forwarder.LastOutcome(hasStatus: true)).ConfigureAwait(false);
+        RecordQuery(statement, started, level);
+        var outcome = _forwarder.LastOutcome(hasStatus: true);
+        if (IsCommittedWrite(statement, outcome))
+            await NoteWriteAsync(consistency.Tags, outcome, cancellationToken).ConfigureAwait(false);
+        await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
+        await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;
     }
 
@@ -126,15 +135,18 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>
-    private void RecordQuery(StatementClassification statement, long started)
+    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level)
     {
         var route = _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
         _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (level is { } kind)
+            _context.Consistency.Metrics.ReadServed(kind, route == QueryRoute.Replica);
     }
 
     /// <summary>Classifies the SQL of a COM_QUERY or COM_STMT_PREPARE; for statements that change session state,
     /// also extracts what they assign.</summary>
-    private StatementClassification Classify(PacketHeader header, ReadOnlySequence<byte> buffer, out IReadOnlyList<SessionAssignment>? assignments)
+    private StatementClassification Classify(PacketHeader header, ReadOnlySequence<byte> buffer, out IReadOnlyList<SessionAssignment>? assignments,
+        out StatementConsistency consistency)
     {
         var available = Math.Min(buffer.Length - PacketHeader.Size - 1, header.PayloadLength - 1);
         var length = (int)Math.Min(available, MaxClassifiedLength);
@@ -152,6 +164,7 @@ internal sealed partial class ClientSession
                 : null;
             if (assignments is { Count: 0 })
                 assignments = null;
+            consistency = StatementConsistency.From(span, options);
             return statement;
         }
         finally
@@ -171,12 +184,13 @@ internal sealed partial class ClientSession
     /// Gets the connection for <paramref name="target"/>. When none can be had, the command is consumed and the
     /// client gets an error naming the reason; when the session's pinned connection is gone, the session ends.
     /// </summary>
-    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken,
+        ReadPlan? plan = null)
     {
         ErrPacket error;
         try
         {
-            return (await _backends.AcquireAsync(target, cancellationToken).ConfigureAwait(false), null);
+            return (await _backends.AcquireAsync(target, cancellationToken, plan).ConfigureAwait(false), null);
         }
         catch (BackendUnavailableException e)
         {
@@ -212,12 +226,12 @@ internal sealed partial class ClientSession
     /// Returns a reason to end the session, or null (also when the client was told of a lost backend).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string?> ForwardCommandAsync(CommandCode command, ReadOnlySequence<byte> buffer, BackendConnection backend, CancellationToken cancellationToken,
-        uint? backendStatementId = null, uint? clientStatementId = null)
+        uint? backendStatementId = null, uint? clientStatementId = null, bool deferFinalFlush = false)
     {
         try
         {
             await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatementId).ConfigureAwait(false);
-            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken, clientStatementId).ConfigureAwait(false);
+            await _forwarder.ForwardResponseAsync(ResponseShapes.For(command), backend, cancellationToken, clientStatementId, deferFinalFlush).ConfigureAwait(false);
             return null;
         }
         catch (Exception e) when (e is PacketTooLargeException or BackendLostException)

@@ -11,6 +11,7 @@ using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Classification;
+using Switchyard.Routing.Consistency;
 using Switchyard.Routing.Decisions;
 using Switchyard.Routing.Pinning;
 
@@ -47,7 +48,7 @@ internal sealed partial class ClientSession
                 $"Can't create more than max_prepared_stmt_count statements (current value: {_context.Config.PreparedStatements.MaxPerSession}, Switchyard's prepared_statements.max_per_session)").Serialize(), 1, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        var statement = Classify(header, buffer, out _);
+        var statement = Classify(header, buffer, out _, out var consistency);
         var sql = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
         var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
@@ -61,7 +62,7 @@ internal sealed partial class ClientSession
         if (!outcome.IsError)
         {
             var parameters = _forwarder.LastPreparedParameterCount;
-            var prepared = new ClientStatement(id, sql, _backends.Schema, statement, parameters);
+            var prepared = new ClientStatement(id, sql, _backends.Schema, statement, parameters) { Tags = consistency.Tags };
             _statements[id] = prepared;
             _lastPreparedId = id;
             _context.Statements.Acquire(prepared.CacheKey);
@@ -82,7 +83,8 @@ internal sealed partial class ClientSession
         var whole = CommandForwarder.IsWhole(buffer);
         for (var attempt = 1; ; attempt++)
         {
-            var (backend, endReason) = await AcquireForStatementAsync(statement, buffer, cancellationToken).ConfigureAwait(false);
+            var target = TargetFor(statement, out var plan, out var level);
+            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
             var (backendStatement, error) = await EnsurePreparedAsync(backend, statement, cancellationToken).ConfigureAwait(false);
@@ -116,12 +118,12 @@ internal sealed partial class ClientSession
                     {
                         await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, backendStatement.Id, keepRequest: true).ConfigureAwait(false);
                     }
-                    await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
+                    await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false);
                     _forwarder.ReleaseRequest(buffer);
                 }
                 else
                 {
-                    if (await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id).ConfigureAwait(false) is { } lost)
+                    if (await ForwardCommandAsync(CommandCode.StmtExecute, buffer, backend, cancellationToken, backendStatement.Id, deferFinalFlush: backend.Endpoint.IsPrimary).ConfigureAwait(false) is { } lost)
                         return lost;
                 }
             }
@@ -148,7 +150,10 @@ internal sealed partial class ClientSession
             // The common EXECUTE (no long data, no cursor) changes no statement pin: skip the scan of all statements.
             if (pinsMayChange)
                 UpdateStatementPins();
-            RecordQuery(statement.Classification, started);
+            RecordQuery(statement.Classification, started, level);
+            if (IsCommittedWrite(statement.Classification, outcome))
+                await NoteWriteAsync(statement.Tags, outcome, cancellationToken).ConfigureAwait(false);
+            await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
             await _backends.CompleteAsync(statement.Classification, null, outcome).ConfigureAwait(false);
             return null;
         }
@@ -318,19 +323,22 @@ internal sealed partial class ClientSession
 
     /// <summary>The connection for an EXECUTE (or its long data): where its long data or the session's pins are, else
     /// the one that just prepared it when it suits the statement's route, else by route.</summary>
-    private RouteTarget TargetFor(ClientStatement statement)
+    private RouteTarget TargetFor(ClientStatement statement) => TargetFor(statement, out _, out _);
+
+    /// <summary>As above, with the statement's consistency applied (tags taken when it was prepared): a read whose
+    /// replica is constrained does not reuse the connection that prepared it unless that is the primary.</summary>
+    private RouteTarget TargetFor(ClientStatement statement, out ReadPlan? plan, out ConsistencyKind? level)
     {
+        plan = null;
+        level = null;
         if (statement.HasLongData)
             return RouteTarget.Current;
-        var target = RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification));
-        if (target != RouteTarget.Current && _backends.Held is { IsBroken: false } held
+        var target = PlanRead(RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification)), statement.Tags, out plan, out level);
+        if (target != RouteTarget.Current && (plan is null || _backends.Held is { Endpoint.IsPrimary: true }) && _backends.Held is { IsBroken: false } held
             && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.CacheKey, out _))
             target = RouteTarget.Current;
         return target;
     }
-
-    private ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireForStatementAsync(ClientStatement statement, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
-        AcquireOrRefuseAsync(TargetFor(statement), buffer, cancellationToken);
 
     /// <summary>The backend statement for <paramref name="statement"/> on <paramref name="backend"/>, prepared there
     /// now if needed. On failure (the table is gone, say) returns the server's error for the client.</summary>

@@ -10,6 +10,7 @@ using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Handshake;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Hosting;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Transport;
@@ -38,6 +39,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
     private readonly CommandForwarder _forwarder;
     private ClientIdentity? _identity;
     private readonly SessionBackends _backends;
+    private readonly SessionConsistency _consistency;
     private Timer? _holdTimer;
     private long _commands;
     private volatile bool _draining;
@@ -52,6 +54,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
         _clientAddress = client.RemoteEndPoint?.ToString() ?? "unknown";
         _clientHost = client.RemoteEndPoint?.Address.ToString() ?? "unknown";
         _backends = new SessionBackends(context, _id, _logger);
+        _consistency = new SessionConsistency(context.Consistency);
         _forwarder = new CommandForwarder(client.Reader, client.Writer, context.Config.Limits.MaxPacketSize, context.Config.Limits.ClientReadTimeout);
     }
 
@@ -160,6 +163,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
         }
 
         _identity = identity;
+        _consistency.UserChanged(identity.User);
         _backends.Profile = ConnectionProfile.For(identity.Capabilities, identity.Collation);
         _backends.Collation = identity.Collation;
         var error = await TryAcquireForSchemaAsync(identity.Schema, cancellationToken).ConfigureAwait(false);
@@ -379,6 +383,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
             // its database, but with the session state (user variables, session variables) cleared. A
             // COM_RESET_CONNECTION has exactly those semantics.
             CloseAllStatements();
+            _consistency.ResetSessionSettings();
             await _backends.ResetAsync(_backends.Schema).ConfigureAwait(false);
             await _client.WritePacketAsync(new ErrPacket(ErrorCodes.AccessDenied, ErrorCodes.StateAccessDenied,
                 ClientHandshake.AccessDeniedMessage(request.UserName, _clientHost, token.Length > 0)).Serialize(), next, cancellationToken).ConfigureAwait(false);
@@ -387,6 +392,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
 
         var collation = request.Collation is { } c and > 0 and < 256 ? (byte)c : identity.Collation;
         _identity = identity with { User = request.UserName, Schema = request.Database, Collation = collation, Scramble = scramble };
+        _consistency.UserChanged(request.UserName);
         _backends.Profile = ConnectionProfile.For(identity.Capabilities, collation);
         _backends.Collation = collation;
         CloseAllStatements();
@@ -403,6 +409,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
     {
         var (_, _, last) = await _client.ReadPacketAsync(MaxControlPacket, cancellationToken).ConfigureAwait(false);
         CloseAllStatements();
+        _consistency.ResetSessionSettings();
         await _backends.ResetAsync(_backends.Schema).ConfigureAwait(false);
         await _client.WritePacketAsync(OkPacket.Create(ServerStatusFlags.Autocommit), (byte)(last + 1), cancellationToken).ConfigureAwait(false);
     }

@@ -22,13 +22,24 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// <summary>Flush a long upload to the backend at least this often, so memory stays bounded.</summary>
     private const int FlushThreshold = 64 * 1024;
 
+    /// <summary>An OK carrying last_gtid (and the few other tracked variables) is far smaller; a larger one is not
+    /// captured, and the write then counts as one whose GTID is unknown.</summary>
+    private const int SessionStateCapacity = 512;
+
     private ResponseScanner _scanner;
+    /// <summary>Where the scanner copies a session-state OK (last_gtid) of connections that track it; one per session.</summary>
+    private byte[]? _sessionStateBuffer;
+    /// <summary>The end of the last answer is written to the client but not flushed yet (see deferFinalFlush).</summary>
+    private bool _finalFlushPending;
 
     /// <summary>Status flags of the last response (IN_TRANS, AUTOCOMMIT, …).</summary>
     public ServerStatusFlags LastStatus => _scanner.Status;
     public bool LastResponseWasError => _scanner.IsError;
     public uint LastPreparedStatementId => _scanner.PreparedStatementId;
     public ushort LastPreparedParameterCount => _scanner.PreparedParameterCount;
+    /// <summary>The last answer's last OK packet with session state changes, on a connection that tracks last_gtid
+    /// (empty otherwise).</summary>
+    public ReadOnlySpan<byte> LastSessionStateOk => _scanner.CapturedSessionStateOk;
     /// <summary>What the last answer says about the session (transaction state, warnings, insert id).</summary>
     public CommandOutcome LastOutcome(bool hasStatus) =>
         new(hasStatus && !_scanner.IsError, _scanner.Status, _scanner.IsError, _scanner.Warnings, _scanner.LastInsertId);
@@ -131,10 +142,14 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
 
     /// <summary>Streams the backend's answer to the client. Returns when the answer is complete.</summary>
     /// <param name="clientStatementId">For COM_STMT_PREPARE: the proxy's id, written over the server's in PREPARE_OK.</param>
+    /// <param name="deferFinalFlush">Leave the answer's last bytes unflushed until <see cref="FlushDeferredAsync"/>: a
+    /// write's commit is recorded (read-your-writes) before the client can see its OK and ask another connection.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken, uint? clientStatementId = null)
+    public async ValueTask ForwardResponseAsync(ResponseShape shape, BackendConnection backend, CancellationToken cancellationToken, uint? clientStatementId = null,
+        bool deferFinalFlush = false)
     {
-        _scanner.Start(shape, backend.Profile.DeprecateEof);
+        _finalFlushPending = false;
+        _scanner.Start(shape, backend.Profile.DeprecateEof, backend.TracksLastGtid ? _sessionStateBuffer ??= new byte[SessionStateCapacity] : null);
         if (shape == ResponseShape.None)
             return;
         var backendReader = backend.Channel.Reader;
@@ -188,6 +203,11 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
             switch (status)
             {
                 case ScanStatus.Complete:
+                    if (deferFinalFlush)
+                    {
+                        _finalFlushPending = true;
+                        return;
+                    }
                     await FlushClientAsync(backend, cancellationToken).ConfigureAwait(false);
                     return;
                 case ScanStatus.LocalInfileRequested:
@@ -204,6 +224,15 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
             if (!part.IsEmpty)
                 await FlushClientAsync(backend, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Sends the client the end of an answer forwarded with deferFinalFlush (nothing when none is pending).</summary>
+    public ValueTask FlushDeferredAsync(BackendConnection backend, CancellationToken cancellationToken)
+    {
+        if (!_finalFlushPending)
+            return ValueTask.CompletedTask;
+        _finalFlushPending = false;
+        return FlushClientAsync(backend, cancellationToken);
     }
 
     /// <summary>The client sends the file as packets ending with an empty one; the server answers afterwards.</summary>

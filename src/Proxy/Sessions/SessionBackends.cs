@@ -7,6 +7,7 @@ using Switchyard.Proxy.Hosting;
 using Switchyard.Proxy.Logging;
 using Switchyard.Routing.Classification;
 using Switchyard.Routing.Decisions;
+using Switchyard.Routing.Consistency;
 using Switchyard.Routing.Pinning;
 using Switchyard.Routing.Sessions;
 
@@ -21,7 +22,7 @@ namespace Switchyard.Proxy.Sessions;
 /// whose result the next one may ask about (warnings, an insert id, SQL_CALC_FOUND_ROWS) the connection is kept
 /// for one more statement only.
 /// </summary>
-internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILogger logger)
+internal sealed partial class SessionBackends(ProxyContext context, uint sessionId, ILogger logger)
 {
     private BackendConnection? _held;
     private PinReason _pins;
@@ -58,7 +59,8 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
 
     /// <summary>Gets the connection for <paramref name="target"/> with the session's state applied.</summary>
     /// <exception cref="PinnedBackendLostException">The pinned connection died: its state is lost.</exception>
-    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken)
+    /// <param name="plan">For a read meant for a replica: what its consistency requires of the replica (null: nothing).</param>
+    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan = null)
     {
         if (target == RouteTarget.Current && _held is { } held)
         {
@@ -75,9 +77,15 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
         while (true)
         {
             BackendConnection connection;
-            if (target == RouteTarget.Replica)
+            if (target == RouteTarget.Replica && plan is { } consistent && IsConstrained(consistent))
             {
-                var replica = await LeaseReplicaAsync(cancellationToken).ConfigureAwait(false);
+                // Consistency, not an outage, may send this read to the primary: counted apart, no fallback log.
+                var replica = await LeaseConsistentReplicaAsync(consistent, cancellationToken).ConfigureAwait(false);
+                connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (target == RouteTarget.Replica)
+            {
+                var replica = await LeaseReplicaAsync(ReadRequirement.None, cancellationToken).ConfigureAwait(false);
                 context.Replicas.ReportFallback(replica is null);
                 if (replica is null)
                     context.Metrics.RoutingFallback("no_eligible_replica");
@@ -114,10 +122,10 @@ internal sealed class SessionBackends(ProxyContext context, uint sessionId, ILog
 
     /// <summary>A replica by the balancing policy; one that cannot be reached is skipped for a while and the next
     /// is tried. Null when no replica can serve: the caller falls back to the primary.</summary>
-    private async ValueTask<BackendConnection?> LeaseReplicaAsync(CancellationToken cancellationToken)
+    private async ValueTask<BackendConnection?> LeaseReplicaAsync(ReadRequirement requirement, CancellationToken cancellationToken)
     {
         ulong tried = 0;
-        while (context.Replicas.Choose(tried, out var bit) is { } pool)
+        while (context.Replicas.Choose(tried, requirement, out var bit) is { } pool)
         {
             tried |= bit;
             try

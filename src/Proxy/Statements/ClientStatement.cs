@@ -1,4 +1,5 @@
 using Switchyard.Routing.Classification;
+using Switchyard.Routing.Consistency;
 
 namespace Switchyard.Proxy.Statements;
 
@@ -16,6 +17,9 @@ internal sealed class ClientStatement(uint id, string sql, string? schema, State
 
     public StatementClassification Classification { get; } = classification;
     public ushort ParameterCount { get; } = parameterCount;
+
+    /// <summary>Consistency tags of the prepared text: they apply to every EXECUTE of it.</summary>
+    public StatementTags Tags { get; init; }
 
     /// <summary>Parameter types from the client's last EXECUTE that sent them: replayed when a later EXECUTE
     /// without types runs on a backend statement that got other types (or none).</summary>

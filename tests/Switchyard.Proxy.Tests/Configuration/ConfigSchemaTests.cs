@@ -61,9 +61,20 @@ public sealed class ConfigSchemaTests
             interval: 100ms
             table: hb.heartbeat
         server_version: 5.5.5-10.11.6-MariaDB
+        consistency:
+          default: max_lag=1.5
+          read_your_writes:
+            mode: time
+            scope: user
+            user_key: [session, db_user]
+            time_window: 2s
+            gtid_wait_timeout: 100ms
+            max_tracked_users: 5000
+            user_expiry: 30s
         users:
           - name: app
             password: app
+            consistency: strong
           - name: report
             password_hash: "*5BCB3E6AC345B435C7C2E6B7949A009CE5F6E3A0"
           - name: ops
