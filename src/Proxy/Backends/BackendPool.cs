@@ -94,9 +94,11 @@ internal sealed class BackendPool : IAsyncDisposable
                 RememberProfile(profile);
                 return Leased(connection);
             }
-            catch
+            catch (Exception e)
             {
                 Interlocked.Decrement(ref _open);
+                if (e is BackendUnavailableException unavailable)
+                    _endpoint.ReportTrafficError(unavailable.Reason);
                 throw;
             }
         }

@@ -33,7 +33,10 @@ internal sealed class ProxyContext : IAsyncDisposable
             pool.Waited = Metrics.PoolWait;
         Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
         if (Monitor is not null)
+        {
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
+            Monitor.Shunned = Metrics.BackendShunned;
+        }
     }
 
     public SwitchyardConfig Config { get; }
