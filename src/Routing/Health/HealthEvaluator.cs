@@ -28,7 +28,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
         previous ??= BackendHealth.Unchecked;
         _successes = 0;
         _shunnedAt = now;
-        var reason = $"shunned: {Thresholds.ShunAfterErrors} connection errors from client traffic within {Thresholds.ShunWindow.TotalSeconds:0.###} s, the last: {error}";
+        var reason = $"{Thresholds.ShunAfterErrors} connection errors from client traffic within {Thresholds.ShunWindow.TotalSeconds:0.###} s, the last: {error}";
         return previous with { State = HealthState.Shunned, Reason = reason };
     }
 
