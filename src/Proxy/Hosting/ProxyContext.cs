@@ -36,6 +36,7 @@ internal sealed class ProxyContext : IAsyncDisposable
         {
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
             Monitor.Shunned = Metrics.BackendShunned;
+            Monitor.HungReplica = backend => Pools[backend.Name].AbortInUse();
         }
     }
 

@@ -106,4 +106,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}): no longer warned about ({Warning})")]
     public static partial void BackendWarningCleared(ILogger logger, string backend, string address, string warning);
+
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): does not answer ({Reason}); aborted its {Count} connections in use so that their sessions do not wait on it")]
+    public static partial void HungBackendConnectionsAborted(ILogger logger, string backend, string address, string reason, int count);
 }

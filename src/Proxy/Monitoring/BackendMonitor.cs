@@ -69,6 +69,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
         {
             var isReplica = !_endpoint.IsPrimary;
             HealthCheckResult result;
+            var hung = false;
             var startedAt = _time.GetUtcNow();
             var started = Stopwatch.GetTimestamp();
             try
@@ -85,6 +86,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
             // Whatever a check throws ends that check, never the loop: a dead loop would leave a stale Health forever.
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
+                hung = e is TimeoutException or MySqlException { ErrorCode: MySqlErrorCode.CommandTimeoutExpired };
                 var description = Describe(e);
                 result = HealthCheckResult.Unreachable(isReplica, description, Stopwatch.GetElapsedTime(started));
                 // The details once per kind of failure, not every interval.
@@ -103,6 +105,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 _endpoint.Health = next;
             }
             Interlocked.Increment(ref _checks);
+            if (hung && next.State == HealthState.Down && !_endpoint.IsPrimary && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
+                Log.HungBackendConnectionsAborted(_logger, _endpoint.Name, _endpoint.Address, next.Reason, aborted);
             if (previous?.State != next.State)
             {
                 var from = (previous?.State ?? HealthState.Unknown).ToString();

@@ -47,6 +47,10 @@ internal sealed class HealthMonitor : IAsyncDisposable
     /// <summary>Told of every check: backend name, duration, whether it failed (the metrics count them).</summary>
     public Action<string, TimeSpan, bool>? CheckCompleted { get; set; }
 
+    /// <summary>Told when a replica's check timed out and it is down: aborts its connections in use and returns how
+    /// many (a hung replica would otherwise hold every session waiting on it for as long as it hangs).</summary>
+    public Func<Backends.BackendEndpoint, int>? HungReplica { get; set; }
+
     /// <summary>Told of every shunning by client traffic: backend name (the metrics count them).</summary>
     public Action<string>? Shunned { get; set; }
 

@@ -20,12 +20,14 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
 
     /// <summary>Live traffic met a connection error on this backend (<paramref name="error"/> says which).</summary>
     /// <returns>The backend's health shunned, when this error completes <see cref="HealthThresholds.ShunAfterErrors"/>
-    /// within the window (also when already shunned: its recovery then starts over); null when it does not.</returns>
+    /// within the window (also when already shunned: its recovery then starts over); null when it does not, or when the
+    /// monitor already has it down.</returns>
     public BackendHealth? TrafficError(string error, BackendHealth? previous, DateTimeOffset now)
     {
-        if (!_trafficErrors.Record(now))
-            return null;
         previous ??= BackendHealth.Unchecked;
+        // Down already keeps it out until the same streak of healthy checks, and says more than "shunned" would.
+        if (!_trafficErrors.Record(now) || previous.State == HealthState.Down)
+            return null;
         _successes = 0;
         _shunnedAt = now;
         var reason = $"{Thresholds.ShunAfterErrors} connection errors from client traffic within {Thresholds.ShunWindow.TotalSeconds:0.###} s, the last: {error}";

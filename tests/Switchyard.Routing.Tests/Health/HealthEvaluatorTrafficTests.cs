@@ -74,6 +74,17 @@ public sealed class HealthEvaluatorTrafficTests
     }
 
     [Fact]
+    public void TrafficError_WhileDown_LeavesItDown()
+    {
+        var evaluator = new HealthEvaluator(Limits);
+        var down = evaluator.Next(HealthCheckResult.Unreachable(isReplica: true, "check timed out"), null, Now);
+
+        for (var i = 0; i < 3; i++)
+            Assert.Null(evaluator.TrafficError("no complete handshake", down, Now.AddMilliseconds(i)));
+        Assert.Equal(HealthState.Down, down.State);
+    }
+
+    [Fact]
     public void Next_ShunnedThenHealthyChecks_OnlineOnlyAfterSuccessesToOnline()
     {
         var (evaluator, shunned) = ShunnedReplica();
