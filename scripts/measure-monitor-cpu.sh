@@ -3,7 +3,7 @@
 # heartbeat, each a fresh process; its CPU time (utime+stime from /proc) is compared and divided by the number of
 # backends and seconds. Needs a running cluster (scripts/cluster.sh up, same SWITCHYARD_*_PORT variables).
 #   SWITCHYARD_PRIMARY_PORT=4306 SWITCHYARD_REPLICA1_PORT=4307 SWITCHYARD_REPLICA2_PORT=4308 \
-#     scripts/measure-monitor-cpu.sh [SECONDS=20] [INTERVAL=500ms]
+#     [WARMUP=20] scripts/measure-monitor-cpu.sh [SECONDS=20] [INTERVAL=500ms]   (WARMUP: seconds before measuring)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$SWITCHYARD_ROOT"
@@ -61,7 +61,7 @@ YAML
     pid=$!
     for _ in $(seq 100); do port_open "$mysql" && break; sleep 0.1; done
     port_open "$mysql" || { cat "$WORK/proxy.log" >&2; die "the proxy did not start"; }
-    sleep 3 # let start-up (JIT, first checks) finish before measuring
+    sleep "${WARMUP:-20}" # let start-up (JIT, first checks) finish before measuring
     local before after
     before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     sleep "$SECONDS_TO_MEASURE"
