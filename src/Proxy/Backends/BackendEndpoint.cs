@@ -52,5 +52,20 @@ internal sealed class BackendEndpoint(BackendConfig config)
     public void MarkUnavailable(TimeSpan period) =>
         Volatile.Write(ref _unavailableUntil, Stopwatch.GetTimestamp() + (long)(period.TotalSeconds * Stopwatch.Frequency));
 
+    /// <summary>Told of each connection error client traffic meets on this backend; the monitor counts them towards
+    /// shunning it (null while no monitor runs).</summary>
+    public volatile Action<string>? TrafficErrorObserver;
+
+    /// <summary>Client traffic met a connection error on this backend (a failed connect, a connection lost before
+    /// the answer): counted towards shunning it.</summary>
+    public void ReportTrafficError(string error) => TrafficErrorObserver?.Invoke(error);
+
+    /// <summary>A replica failed client traffic: skipped for <paramref name="period"/>, and the error counted.</summary>
+    public void ConnectionFailed(TimeSpan period, string error)
+    {
+        MarkUnavailable(period);
+        ReportTrafficError(error);
+    }
+
     public override string ToString() => $"{Name} ({Address})";
 }

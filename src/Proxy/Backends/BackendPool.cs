@@ -23,6 +23,10 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly Dictionary<ConnectionProfile, Stack<BackendConnection>> _idle = new();
     private readonly Lock _idleLock = new();
     private readonly SemaphoreSlim _permits;
+    // Connections lent out, so that those to a hung server can be aborted (a HashSet reuses its slots: no allocation
+    // per lease once grown).
+    private readonly HashSet<BackendConnection> _inUse = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _inUseLock = new();
     private readonly Timer _reaper;
     private int _open;
     private int _idleCount;
@@ -94,9 +98,11 @@ internal sealed class BackendPool : IAsyncDisposable
                 RememberProfile(profile);
                 return Leased(connection);
             }
-            catch
+            catch (Exception e)
             {
                 Interlocked.Decrement(ref _open);
+                if (e is BackendUnavailableException unavailable)
+                    _endpoint.ReportTrafficError(unavailable.Reason);
                 throw;
             }
         }
@@ -111,6 +117,7 @@ internal sealed class BackendPool : IAsyncDisposable
     public void Return(BackendConnection connection, bool dirty)
     {
         Interlocked.Decrement(ref _leased);
+        Forget(connection);
         if (_disposed || connection.IsBroken || IsExpired(connection, Stopwatch.GetTimestamp()))
         {
             _permits.Release();
@@ -131,6 +138,7 @@ internal sealed class BackendPool : IAsyncDisposable
     public ValueTask DiscardAsync(BackendConnection connection, string reason)
     {
         Interlocked.Decrement(ref _leased);
+        Forget(connection);
         _permits.Release();
         return CloseAsync(connection, reason);
     }
@@ -138,7 +146,32 @@ internal sealed class BackendPool : IAsyncDisposable
     private BackendConnection Leased(BackendConnection connection)
     {
         Interlocked.Increment(ref _leased);
+        lock (_inUseLock)
+            _inUse.Add(connection);
         return connection;
+    }
+
+    private void Forget(BackendConnection connection)
+    {
+        lock (_inUseLock)
+            _inUse.Remove(connection);
+    }
+
+    /// <summary>The server stopped answering (a check timed out): every connection lent out is aborted, so that a
+    /// session waiting on one fails at once instead of for as long as the server hangs — a read that got no byte of
+    /// its answer is then sent elsewhere. Their sessions give them back as broken.</summary>
+    /// <returns>How many were aborted.</returns>
+    public int AbortInUse()
+    {
+        BackendConnection[] all;
+        lock (_inUseLock)
+            all = [.. _inUse];
+        foreach (var connection in all)
+        {
+            connection.MarkBroken();
+            connection.Channel.Abort();
+        }
+        return all.Length;
     }
 
     /// <summary>Resets a leased connection in place (COM_CHANGE_USER): no schema, no session state.</summary>

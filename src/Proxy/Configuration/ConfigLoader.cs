@@ -239,7 +239,7 @@ public static partial class ConfigLoader
     private static MonitorConfig ReadMonitor(YamlSection monitor, MonitorConfig defaults)
     {
         monitor.AllowOnly("enabled", "interval", "check_timeout", "user", "password", "password_env", "max_replication_lag",
-            "lag_recovery_ratio", "failures_to_down", "successes_to_online", "heartbeat");
+            "lag_recovery_ratio", "failures_to_down", "successes_to_online", "shun_after_errors", "shun_window", "heartbeat");
         BackendCredentials? credentials = null;
         var password = Secret(monitor, allowHash: false);
         if (monitor.String("user") is { } user)
@@ -272,6 +272,8 @@ public static partial class ConfigLoader
             LagRecoveryRatio = monitor.Double("lag_recovery_ratio", defaults.LagRecoveryRatio, 0.0, 1.0),
             FailuresToDown = monitor.Int("failures_to_down", defaults.FailuresToDown, 1, 1000),
             SuccessesToOnline = monitor.Int("successes_to_online", defaults.SuccessesToOnline, 1, 1000),
+            ShunAfterErrors = monitor.Int("shun_after_errors", defaults.ShunAfterErrors, 1, 1000),
+            ShunWindow = monitor.Duration("shun_window", defaults.ShunWindow, TimeSpan.FromMilliseconds(1)),
             Heartbeat = heartbeat,
         };
     }

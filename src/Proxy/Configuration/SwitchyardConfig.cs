@@ -124,6 +124,12 @@ public sealed record MonitorConfig
     public int FailuresToDown { get; init; } = 1;
     /// <summary>Consecutive healthy checks before a backend that was out returns to online.</summary>
     public int SuccessesToOnline { get; init; } = 2;
+    /// <summary>Connection errors that client traffic meets on one backend (a failed connect, a replica lost before
+    /// answering) within <see cref="ShunWindow"/> that shun it: out of rotation until the monitor has seen it healthy
+    /// <see cref="SuccessesToOnline"/> times in a row after the shunning.</summary>
+    public int ShunAfterErrors { get; init; } = 3;
+    /// <summary>The sliding window <see cref="ShunAfterErrors"/> is counted in.</summary>
+    public TimeSpan ShunWindow { get; init; } = TimeSpan.FromSeconds(10);
     public HeartbeatConfig Heartbeat { get; init; } = new();
 }
 

@@ -37,7 +37,11 @@ internal sealed class ProxyContext : IAsyncDisposable
         Consistency = new ConsistencySettings(config, new ConsistencyMetrics(Metrics.Registry), TimeProvider.System);
         Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
         if (Monitor is not null)
+        {
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
+            Monitor.Shunned = Metrics.BackendShunned;
+            Monitor.HungReplica = backend => Pools[backend.Name].AbortInUse();
+        }
     }
 
     /// <summary>The configuration the proxy started with; pools, backends, listeners and the monitor are built from it.</summary>

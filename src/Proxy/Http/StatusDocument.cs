@@ -15,7 +15,7 @@ internal static class StatusDocument
 {
     // Relaxed escaping keeps version strings such as "10.11.19-MariaDB-0+deb12u1" readable; this is served as
     // application/json, never embedded in HTML (the page below encodes its values itself).
-    public static byte[] HealthJson(ServiceAvailability availability)
+    public static byte[] HealthJson(ServiceAvailability availability, string whyNoWrites)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -23,6 +23,8 @@ internal static class StatusDocument
             json.WriteStartObject();
             json.WriteBoolean("writes", availability.Writes);
             json.WriteBoolean("reads", availability.Reads);
+            if (whyNoWrites.Length > 0)
+                json.WriteString("writes_unavailable", whyNoWrites);
             json.WriteEndObject();
         }
         return buffer.ToArray();
@@ -39,6 +41,8 @@ internal static class StatusDocument
             json.WriteNumber("sessions", sessions);
             json.WriteBoolean("writes", availability.Writes);
             json.WriteBoolean("reads", availability.Reads);
+            if (ServiceAvailability.WhyNoWrites(context) is { Length: > 0 } whyNoWrites)
+                json.WriteString("writes_unavailable", whyNoWrites);
             json.WriteStartArray("backends");
             foreach (var row in Rows(context))
             {
@@ -49,6 +53,8 @@ internal static class StatusDocument
                 json.WriteString("state", row.State);
                 json.WriteBoolean("up", row.Up);
                 json.WriteString("reason", row.Reason);
+                json.WriteString("warning", row.Warning);
+                if (row.ReadOnly is { } readOnly) json.WriteBoolean("read_only", readOnly); else json.WriteNull("read_only");
                 WriteNumberOrNull(json, "lag_seconds", row.LagSeconds);
                 WriteNumberOrNull(json, "lag_bytes", row.LagBytes);
                 WriteNumberOrNull(json, "round_trip_ms", row.RoundTripMs);
@@ -83,12 +89,13 @@ internal static class StatusDocument
             </style></head><body>
             <h1>Switchyard</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p>Server {Encode(context.ServerVersion)} · {sessions} client sessions · writes <b>{(availability.Writes ? "yes" : "NO")}</b> · reads <b>{(availability.Reads ? "yes" : "NO")}</b> · <a href=\"/status\">status JSON</a> · <a href=\"/metrics\">metrics</a></p>\n");
+        var whyNoWrites = availability.Writes ? "" : $" ({Encode(ServiceAvailability.WhyNoWrites(context))})";
+        html.Append(CultureInfo.InvariantCulture, $"<p>Server {Encode(context.ServerVersion)} · {sessions} client sessions · writes <b>{(availability.Writes ? "yes" : "NO")}</b>{whyNoWrites} · reads <b>{(availability.Reads ? "yes" : "NO")}</b> · <a href=\"/status\">status JSON</a> · <a href=\"/metrics\">metrics</a></p>\n");
         html.Append("<table><tr><th>Backend</th><th>Address</th><th>Role</th><th>State</th><th>Reason</th><th>Lag s</th><th>Lag bytes</th><th>RTT ms</th><th>GTID</th><th>Checked</th><th>Open</th><th>Idle</th><th>In use</th></tr>\n");
         foreach (var row in Rows(context))
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{Encode(row.Name)}</td><td>{Encode(row.Address)}</td><td>{row.Role}</td><td class=\"{row.State}\">{row.State}</td><td>{Encode(row.Reason)}</td>" +
+                $"<tr><td>{Encode(row.Name)}</td><td>{Encode(row.Address)}</td><td>{row.Role}</td><td class=\"{row.State}\">{row.State}</td><td>{Encode(Join(row.Reason, row.Warning))}</td>" +
                 $"<td class=\"n\">{Format(row.LagSeconds)}</td><td class=\"n\">{Format(row.LagBytes)}</td><td class=\"n\">{Format(row.RoundTripMs)}</td>" +
                 $"<td>{Encode(row.Gtid ?? "")}</td><td>{Encode(row.CheckedAt ?? "")}</td>" +
                 $"<td class=\"n\">{row.Open}</td><td class=\"n\">{row.Idle}</td><td class=\"n\">{row.Leased}</td></tr>\n");
@@ -110,6 +117,8 @@ internal static class StatusDocument
                 health is null ? "unmonitored" : ProxyMetrics.ToLabel(health.State),
                 ProxyMetrics.IsUp(backend),
                 health?.Reason ?? (backend.IsAvailable ? "" : "a recent connect failed"),
+                health?.Warning ?? "",
+                health?.ReadOnly,
                 health?.LagSeconds,
                 health?.LagBytes,
                 health?.RoundTrip?.TotalMilliseconds,
@@ -140,10 +149,12 @@ internal static class StatusDocument
 
     private static string Format(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
     private static string Format(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "–";
+    private static string Join(string reason, string warning) =>
+        warning.Length == 0 ? reason : reason.Length == 0 ? "⚠ " + warning : $"{reason}; ⚠ {warning}";
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
     private sealed record BackendRow(
-        string Name, string Address, string Role, string State, bool Up, string Reason,
+        string Name, string Address, string Role, string State, bool Up, string Reason, string Warning, bool? ReadOnly,
         double? LagSeconds, long? LagBytes, double? RoundTripMs, string? Gtid, string? CheckedAt,
         int Open, int Idle, int Leased, int Max);
 }

@@ -179,8 +179,8 @@ internal sealed class StatusHttpServer : IAsyncDisposable
             {
                 var availability = ServiceAvailability.Of(_context);
                 return availability.Writes
-                    ? new Response(200, "OK", "application/json", StatusDocument.HealthJson(availability))
-                    : new Response(503, "Service Unavailable", "application/json", StatusDocument.HealthJson(availability));
+                    ? new Response(200, "OK", "application/json", StatusDocument.HealthJson(availability, ServiceAvailability.WhyNoWrites(_context)))
+                    : new Response(503, "Service Unavailable", "application/json", StatusDocument.HealthJson(availability, ServiceAvailability.WhyNoWrites(_context)));
             }
             case "/status":
                 return new Response(200, "OK", "application/json", StatusDocument.StatusJson(_context, _sessions()));

@@ -134,4 +134,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Backend {Backend}: heartbeat update of {Table} works again")]
     public static partial void HeartbeatRecovered(ILogger logger, string backend, string table);
+
+    // 1600-1649: shunning by live traffic and @@read_only.
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): shunned (was {From}): {Reason}; back after {Successes} healthy monitor checks")]
+    public static partial void BackendShunned(ILogger logger, string backend, string address, string from, string reason, int successes);
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): {Warning}")]
+    public static partial void BackendWarning(ILogger logger, string backend, string address, string warning);
+
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}): no longer warned about ({Warning})")]
+    public static partial void BackendWarningCleared(ILogger logger, string backend, string address, string warning);
+
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "Backend {Backend} ({Address}): does not answer ({Reason}); aborted its {Count} connections in use so that their sessions do not wait on it")]
+    public static partial void HungBackendConnectionsAborted(ILogger logger, string backend, string address, string reason, int count);
 }

@@ -4,6 +4,7 @@ using Prometheus;
 using Switchyard.Proxy.Backends;
 using Switchyard.Routing.Classification;
 using Switchyard.Routing.Health;
+using Switchyard.Routing.Pinning;
 
 namespace Switchyard.Proxy.Metrics;
 
@@ -72,6 +73,8 @@ internal sealed class ProxyMetrics
             });
         var checkFailures = factory.CreateCounter("switchyard_monitor_check_failures_total",
             "Monitor checks of a backend that failed or timed out.", "backend");
+        var shunned = factory.CreateCounter("switchyard_backend_shunned_total",
+            "Times a backend was shunned: too many connection errors met by client traffic within the shun window.", "backend");
         var poolWaits = factory.CreateCounter("switchyard_pool_waits_total",
             "Leases that had to wait for a free connection because the backend's pool was at its limit.", "backend");
         _clientConnections = factory.CreateGauge("switchyard_client_connections", "Client connections currently open.");
@@ -103,12 +106,14 @@ internal sealed class ProxyMetrics
         _perBackend = backends.ToFrozenDictionary(b => b.Name, b => new BackendChildren(
             checkDuration.WithLabels(b.Name),
             checkFailures.WithLabels(b.Name),
-            poolWaits.WithLabels(b.Name)), StringComparer.Ordinal);
+            poolWaits.WithLabels(b.Name),
+            shunned.WithLabels(b.Name)), StringComparer.Ordinal);
         foreach (var backend in backends)
         {
             // Present from the first scrape, at 0, so that rate() and absent() behave.
             _perBackend[backend.Name].CheckFailures.Publish();
             _perBackend[backend.Name].PoolWaits.Publish();
+            _perBackend[backend.Name].Shunned.Publish();
         }
 
         Registry.AddBeforeCollectCallback(RefreshBackendGauges);
@@ -133,6 +138,31 @@ internal sealed class ProxyMetrics
 
     /// <summary>A pin for <paramref name="reason"/> was released.</summary>
     public void SessionUnpinned(string reason) => PinnedChild(reason).Dec();
+
+    /// <summary>A session's pins went from <paramref name="before"/> to <paramref name="after"/>: each reason set is
+    /// counted up, each cleared one down.</summary>
+    public void PinsChanged(PinReason before, PinReason after)
+    {
+        var changed = (int)(before ^ after);
+        for (var bit = 0; changed != 0; bit++, changed >>= 1)
+        {
+            if ((changed & 1) == 0)
+                continue;
+            var reason = PinLabels[bit];
+            if (((int)after & (1 << bit)) != 0)
+                SessionPinned(reason);
+            else
+                SessionUnpinned(reason);
+        }
+    }
+
+    /// <summary>Pin reason label values (snake_case), indexed by bit number of <see cref="PinReason"/>.</summary>
+    private static readonly string[] PinLabels = Enumerable.Range(0, 16)
+        .Select(bit => Enum.IsDefined((PinReason)(1 << bit)) ? SnakeCase(((PinReason)(1 << bit)).ToString()) : $"bit{bit}")
+        .ToArray();
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     // ---- Queries and routing ----------------------------------------------------------------------------
 
@@ -178,6 +208,13 @@ internal sealed class ProxyMetrics
         children.CheckDuration.Observe(duration.TotalSeconds);
         if (failed)
             children.CheckFailures.Inc();
+    }
+
+    /// <summary>Client traffic shunned <paramref name="backend"/>.</summary>
+    public void BackendShunned(string backend)
+    {
+        if (_perBackend.TryGetValue(backend, out var children))
+            children.Shunned.Inc();
     }
 
     /// <summary>Whether a backend counts as up: it answers, even if its replication is behind or broken.</summary>
@@ -236,5 +273,5 @@ internal sealed class ProxyMetrics
     private static Counter.Child Child(ConcurrentDictionary<string, Counter.Child> cache, Counter counter, string label) =>
         cache.TryGetValue(label, out var child) ? child : cache.GetOrAdd(label, static (l, c) => c.WithLabels(l), counter);
 
-    private sealed record BackendChildren(Histogram.Child CheckDuration, Counter.Child CheckFailures, Counter.Child PoolWaits);
+    private sealed record BackendChildren(Histogram.Child CheckDuration, Counter.Child CheckFailures, Counter.Child PoolWaits, Counter.Child Shunned);
 }

@@ -9,7 +9,8 @@ namespace Switchyard.Proxy.Monitoring;
 
 /// <summary>The check loop of one backend: its own connection, its own timeout, its own cadence, so a hung
 /// backend never delays the checks of the others. Publishes every conclusion to <see cref="BackendEndpoint.Health"/>
-/// and logs each change of state once.</summary>
+/// and logs each change of state once. Connection errors that client traffic reports on the backend go to the same
+/// evaluator (see <see cref="TrafficError"/>), which may shun it.</summary>
 internal sealed class BackendMonitor : IAsyncDisposable
 {
     private readonly BackendEndpoint _endpoint;
@@ -19,6 +20,9 @@ internal sealed class BackendMonitor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _checking = new(1, 1);
+    // Serialises the evaluator and the publication of Health between the check loop and client traffic (never held
+    // across I/O).
+    private readonly Lock _publishing = new();
     private string? _lastFailure;
 
     public BackendMonitor(BackendEndpoint endpoint, HealthMonitor owner, string connectionString, HealthThresholds thresholds, TimeSpan checkTimeout, TimeProvider time, ILogger logger)
@@ -29,6 +33,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
         _evaluator = new HealthEvaluator(thresholds);
         _time = time;
         _logger = logger;
+        endpoint.TrafficErrorObserver = TrafficError;
     }
 
     public BackendEndpoint Endpoint => _endpoint;
@@ -64,6 +69,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
         {
             var isReplica = !_endpoint.IsPrimary;
             HealthCheckResult result;
+            var hung = false;
+            var startedAt = _time.GetUtcNow();
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -79,6 +86,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
             // Whatever a check throws ends that check, never the loop: a dead loop would leave a stale Health forever.
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
+                hung = e is TimeoutException or MySqlException { ErrorCode: MySqlErrorCode.CommandTimeoutExpired };
                 var description = Describe(e);
                 result = HealthCheckResult.Unreachable(isReplica, description, Stopwatch.GetElapsedTime(started));
                 // The details once per kind of failure, not every interval.
@@ -88,10 +96,17 @@ internal sealed class BackendMonitor : IAsyncDisposable
             }
 
             _owner.CheckCompleted?.Invoke(_endpoint.Name, Stopwatch.GetElapsedTime(started), !result.Reachable);
-            var previous = _endpoint.Health;
-            var next = _evaluator.Next(result, previous, _time.GetUtcNow());
-            _endpoint.Health = next;
+            BackendHealth? previous;
+            BackendHealth next;
+            lock (_publishing)
+            {
+                previous = _endpoint.Health;
+                next = _evaluator.Next(result, previous, _time.GetUtcNow(), startedAt);
+                _endpoint.Health = next;
+            }
             Interlocked.Increment(ref _checks);
+            if (hung && next.State == HealthState.Down && !_endpoint.IsPrimary && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
+                Log.HungBackendConnectionsAborted(_logger, _endpoint.Name, _endpoint.Address, next.Reason, aborted);
             if (previous?.State != next.State)
             {
                 var from = (previous?.State ?? HealthState.Unknown).ToString();
@@ -100,12 +115,39 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 else
                     Log.BackendUnhealthy(_logger, _endpoint.Name, _endpoint.Address, from, next.State.ToString(), next.Reason);
             }
+            if (result.Reachable && (previous?.Warning ?? "") != next.Warning)
+            {
+                if (next.Warning.Length > 0)
+                    Log.BackendWarning(_logger, _endpoint.Name, _endpoint.Address, next.Warning);
+                else
+                    Log.BackendWarningCleared(_logger, _endpoint.Name, _endpoint.Address, previous!.Warning);
+            }
             return next;
         }
         finally
         {
             _checking.Release();
         }
+    }
+
+    /// <summary>Client traffic met a connection error on this backend: counted, and once there are enough within the
+    /// window the backend is shunned (logged and counted once per shunning). Cheap; called on client threads.</summary>
+    public void TrafficError(string error)
+    {
+        BackendHealth? previous;
+        BackendHealth? shunned;
+        lock (_publishing)
+        {
+            previous = _endpoint.Health;
+            shunned = _evaluator.TrafficError(error, previous, _time.GetUtcNow());
+            if (shunned is null)
+                return;
+            _endpoint.Health = shunned;
+        }
+        if (previous?.State == HealthState.Shunned)
+            return;
+        Log.BackendShunned(_logger, _endpoint.Name, _endpoint.Address, (previous?.State ?? HealthState.Unknown).ToString(), shunned.Reason, _evaluator.Thresholds.SuccessesToOnline);
+        _owner.Shunned?.Invoke(_endpoint.Name);
     }
 
     private static string Describe(Exception e) => e switch
@@ -120,6 +162,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _endpoint.TrafficErrorObserver = null;
         await _connection.DisposeAsync().ConfigureAwait(false);
         _checking.Dispose();
     }

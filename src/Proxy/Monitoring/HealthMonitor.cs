@@ -27,7 +27,11 @@ internal sealed class HealthMonitor : IAsyncDisposable
         Monitors = backends.Select(b => new BackendMonitor(
             b, this,
             MonitorConnection.ConnectionString(b.Config.Host, b.Config.Port, credentials.User, credentials.Password, _config.CheckTimeout),
-            new HealthThresholds(b.Config.MaxReplicationLag ?? _config.MaxReplicationLag, _config.LagRecoveryRatio, _config.FailuresToDown, _config.SuccessesToOnline),
+            new HealthThresholds(b.Config.MaxReplicationLag ?? _config.MaxReplicationLag, _config.LagRecoveryRatio, _config.FailuresToDown, _config.SuccessesToOnline)
+            {
+                ShunAfterErrors = _config.ShunAfterErrors,
+                ShunWindow = _config.ShunWindow,
+            },
             _config.CheckTimeout, time, _logger)).ToList();
         if (HeartbeatTable is not null && backends.FirstOrDefault(b => b.IsPrimary) is { } primary)
         {
@@ -42,6 +46,13 @@ internal sealed class HealthMonitor : IAsyncDisposable
 
     /// <summary>Told of every check: backend name, duration, whether it failed (the metrics count them).</summary>
     public Action<string, TimeSpan, bool>? CheckCompleted { get; set; }
+
+    /// <summary>Told when a replica's check timed out and it is down: aborts its connections in use and returns how
+    /// many (a hung replica would otherwise hold every session waiting on it for as long as it hangs).</summary>
+    public Func<Backends.BackendEndpoint, int>? HungReplica { get; set; }
+
+    /// <summary>Told of every shunning by client traffic: backend name (the metrics count them).</summary>
+    public Action<string>? Shunned { get; set; }
 
     private BackendCredentials Credentials { get; }
 

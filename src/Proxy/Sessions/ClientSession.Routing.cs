@@ -130,7 +130,7 @@ internal sealed partial class ClientSession
     {
         Log.ReadRetried(_logger, _id, failed.Endpoint.Name, reason);
         _context.Metrics.RoutingFallback("replica_failed_before_answer");
-        failed.Endpoint.MarkUnavailable(_context.Config.Routing.ReplicaRetryDelay);
+        failed.Endpoint.ConnectionFailed(_context.Config.Routing.ReplicaRetryDelay, reason);
         return _backends.ReleaseAsync(dirty: true);
     }
 

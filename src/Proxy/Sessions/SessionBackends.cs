@@ -26,6 +26,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
 {
     private BackendConnection? _held;
     private PinReason _pins;
+    private PinReason _pinsCounted; // what switchyard_pinned_sessions counts of this session
     private bool _heldForNextOnly;
     private ServerStatusFlags _status = ServerStatusFlags.Autocommit;
 
@@ -106,7 +107,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             {
                 // The replica died under its pooled connection: skip it and take another (in the end the primary).
                 Log.ReplicaSkipped(logger, sessionId, connection.Endpoint.Name, e.Message);
-                connection.Endpoint.MarkUnavailable(context.Config.Routing.ReplicaRetryDelay);
+                connection.Endpoint.ConnectionFailed(context.Config.Routing.ReplicaRetryDelay, e.Message);
                 await ReleaseAsync(dirty: true).ConfigureAwait(false);
             }
             catch
@@ -222,6 +223,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             _pins |= PinReason.Cursor;
         if (_pins != before)
             Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, _pins.ToString());
+        CountPins();
 
         if (IsPinned)
             return;
@@ -257,6 +259,16 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             _pins |= reason;
         else
             _pins &= ~reason;
+        CountPins();
+    }
+
+    /// <summary>Brings the pinned-sessions gauge in line with the session's pins.</summary>
+    private void CountPins()
+    {
+        if (_pins == _pinsCounted)
+            return;
+        context.Metrics.PinsChanged(_pinsCounted, _pins);
+        _pinsCounted = _pins;
     }
 
     /// <summary>The session changed database with COM_INIT_DB on the held connection.</summary>
@@ -272,6 +284,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     {
         await ReleaseAsync(dirty: IsPinned).ConfigureAwait(false);
         _pins = PinReason.None;
+        CountPins();
         _status = ServerStatusFlags.Autocommit;
         State = SessionState.Empty;
         Schema = schema;
@@ -293,12 +306,14 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         {
             await pool.DiscardAsync(connection, "broken").ConfigureAwait(false);
             _pins = PinReason.None;
+            CountPins();
             return;
         }
         if (dirty || IsPinned)
             Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, "released: " + _pins);
         pool.Return(connection, dirty || IsPinned);
         _pins = PinReason.None;
+        CountPins();
     }
 
     private static string Describe(PinReason pins) => pins.ToString().ToLowerInvariant().Replace(",", " and");

@@ -38,6 +38,16 @@ internal sealed record BackendHealth(
     /// decision relies on it).</summary>
     public GtidSet? Gtids { get; private init; } = ParsePosition(GtidPosition);
 
+    /// <summary>@@read_only as last read; null when unknown.</summary>
+    public bool? ReadOnly { get; init; }
+
+    /// <summary>Something wrong that does not take the backend out of rotation (empty when nothing is): a replica
+    /// with read_only OFF, a primary with read_only ON (which then takes no writes, see <see cref="AcceptsWrites"/>).</summary>
+    public string Warning { get; init; } = "";
+
+    /// <summary>Whether, as a primary, it can take writes: online and not read_only.</summary>
+    public bool AcceptsWrites => IsOnline && ReadOnly != true;
+
     /// <summary>Before any check.</summary>
     public static BackendHealth Unchecked { get; } = new(HealthState.Unknown, "not checked yet", null, null, null, null, DateTimeOffset.MinValue);
 

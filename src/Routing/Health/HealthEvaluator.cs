@@ -1,19 +1,45 @@
 namespace Switchyard.Routing.Health;
 
-/// <summary>Turns one backend's check results into its next <see cref="BackendHealth"/>. Pure apart from the
-/// two streak counters it keeps for hysteresis, so one instance belongs to one backend.</summary>
+/// <summary>Turns one backend's check results, and the connection errors live traffic meets on it, into its next
+/// <see cref="BackendHealth"/>. Pure apart from the streak counters and error window it keeps for hysteresis, so one
+/// instance belongs to one backend and its owner serialises the calls.</summary>
 /// <remarks>Going out of rotation is immediate (except <see cref="HealthState.Down"/>, which waits for
 /// <see cref="HealthThresholds.FailuresToDown"/> failures); coming back needs
 /// <see cref="HealthThresholds.SuccessesToOnline"/> healthy checks in a row, and a lagging replica must also get
-/// below the recovery lag, so a replica hovering at the limit does not flap.</remarks>
+/// below the recovery lag, so a replica hovering at the limit does not flap. <see cref="HealthThresholds.ShunAfterErrors"/> connection errors
+/// from traffic within <see cref="HealthThresholds.ShunWindow"/> shun the backend; it returns after
+/// <see cref="HealthThresholds.SuccessesToOnline"/> healthy checks started after the shunning.</remarks>
 internal sealed class HealthEvaluator(HealthThresholds thresholds)
 {
+    private readonly TrafficErrorWindow _trafficErrors = new(thresholds.ShunAfterErrors, thresholds.ShunWindow);
     private int _failures;
     private int _successes;
+    private DateTimeOffset _shunnedAt = DateTimeOffset.MinValue;
 
     public HealthThresholds Thresholds { get; } = thresholds;
 
-    public BackendHealth Next(HealthCheckResult check, BackendHealth? previous, DateTimeOffset now)
+    /// <summary>Live traffic met a connection error on this backend (<paramref name="error"/> says which).</summary>
+    /// <returns>The backend's health shunned, when this error completes <see cref="HealthThresholds.ShunAfterErrors"/>
+    /// within the window (also when already shunned: its recovery then starts over); null when it does not, or when the
+    /// monitor already has it down.</returns>
+    public BackendHealth? TrafficError(string error, BackendHealth? previous, DateTimeOffset now)
+    {
+        previous ??= BackendHealth.Unchecked;
+        // Down already keeps it out until the same streak of healthy checks, and says more than "shunned" would.
+        if (!_trafficErrors.Record(now) || previous.State == HealthState.Down)
+            return null;
+        _successes = 0;
+        _shunnedAt = now;
+        var reason = $"{Thresholds.ShunAfterErrors} connection errors from client traffic within {Thresholds.ShunWindow.TotalSeconds:0.###} s, the last: {error}";
+        return previous with { State = HealthState.Shunned, Reason = reason };
+    }
+
+    /// <param name="check">What the check measured.</param>
+    /// <param name="previous">The backend's health before (null: never checked).</param>
+    /// <param name="now">When the check finished.</param>
+    /// <param name="startedAt">When the check started: a healthy check that started before a shunning does not count
+    /// towards the shunned backend's recovery (null: it counts).</param>
+    public BackendHealth Next(HealthCheckResult check, BackendHealth? previous, DateTimeOffset now, DateTimeOffset? startedAt = null)
     {
         previous ??= BackendHealth.Unchecked;
         var (observed, reason) = Observe(check, previous.State);
@@ -34,6 +60,8 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
             return Build(observed, reason, check, now);
         }
 
+        if (previous.State == HealthState.Shunned && startedAt < _shunnedAt)
+            return Build(HealthState.Shunned, previous.Reason, check, now);
         _successes++;
         // The first check after start-up needs no streak: there is nothing to flap from.
         if (previous.State is HealthState.Online or HealthState.Unknown || _successes >= Thresholds.SuccessesToOnline)
@@ -69,6 +97,19 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     private static string WithError(string what, string? error) =>
         string.IsNullOrWhiteSpace(error) ? what : $"{what}: {error}";
 
+    /// <summary>What @@read_only says that does not change the state: a primary with it ON takes no writes, a replica
+    /// with it OFF can be written to directly and diverge from the primary.</summary>
+    private static string Warning(HealthCheckResult check) => (check.Reachable, check.IsReplica, check.ReadOnly) switch
+    {
+        (true, false, true) => "read_only is ON: the primary refuses writes",
+        (true, true, false) => "read_only is OFF on a replica: a direct write to it would make it diverge from the primary",
+        _ => "",
+    };
+
     private static BackendHealth Build(HealthState state, string reason, HealthCheckResult check, DateTimeOffset now) =>
-        new(state, reason, check.Reachable ? check.LagSeconds : null, check.Reachable ? check.LagBytes : null, check.RoundTrip, check.GtidPosition, now);
+        new(state, reason, check.Reachable ? check.LagSeconds : null, check.Reachable ? check.LagBytes : null, check.RoundTrip, check.GtidPosition, now)
+        {
+            ReadOnly = check.Reachable ? check.ReadOnly : null,
+            Warning = Warning(check),
+        };
 }

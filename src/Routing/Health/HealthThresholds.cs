@@ -7,6 +7,13 @@ namespace Switchyard.Routing.Health;
 /// <param name="SuccessesToOnline">Consecutive healthy checks before a backend that was out is online again.</param>
 internal sealed record HealthThresholds(TimeSpan MaxLag, double LagRecoveryRatio = 0.8, int FailuresToDown = 1, int SuccessesToOnline = 2)
 {
+    /// <summary>Connection errors from live traffic within <see cref="ShunWindow"/> that make the backend
+    /// <see cref="HealthState.Shunned"/>.</summary>
+    public int ShunAfterErrors { get; init; } = 3;
+
+    /// <summary>The sliding window <see cref="ShunAfterErrors"/> is counted in.</summary>
+    public TimeSpan ShunWindow { get; init; } = TimeSpan.FromSeconds(10);
+
     public double MaxLagSeconds => MaxLag.TotalSeconds;
     public double RecoveryLagSeconds => MaxLag.TotalSeconds * LagRecoveryRatio;
 }

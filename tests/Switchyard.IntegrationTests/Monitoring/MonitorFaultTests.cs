@@ -57,6 +57,56 @@ public sealed class MonitorFaultTests
             $"the thawed backend is reachable again (it is {server.State("frozen")}: {server.Health("frozen")?.Reason})");
     }
 
+    /// <summary>SIGSTOP of a replica of the shared cluster while clients read through the proxy: the kernel still
+    /// accepts connections but the server answers nothing, so reads in flight on it would wait for as long as it is
+    /// frozen; the monitor's timed-out check takes it out and aborts them, and they are answered elsewhere.</summary>
+    [Fact]
+    public async Task FrozenClusterReplicaLeavesRotationWithinTwoIntervalsAndTheTimeoutAndNoReadWaitsLonger()
+    {
+        await using var server = await MonitorSupport.StartAsync();
+        await server.WaitForStateAsync("replica2", HealthState.Online, TimeSpan.FromSeconds(10));
+        var replica2 = Replication.ReplicaServerIds[1];
+        var config = server.Context.Config;
+        // What a read may wait for at worst: the next check to start, its timeout, and a connect attempt that a
+        // fresh lease may have started on the frozen server just before; plus slack for a shared 2-core machine.
+        var longestWait = config.Monitor.Interval + config.Monitor.CheckTimeout + config.BackendTimeouts.Handshake + TimeSpan.FromSeconds(1);
+        var reads = ReadRecorder.Start(server.MySqlEndPoint.Port, clients: 4);
+        var frozen = false;
+        try
+        {
+            await reads.WaitUntilServedByAsync(replica2, 0, TimeSpan.FromSeconds(10));
+            await ClusterProcess.FreezeAsync("replica2");
+            frozen = true;
+            var frozenAt = Stopwatch.GetTimestamp(); // kill has returned: from here on replica2 answers nothing
+
+            await Poll.UntilAsync(() => Task.FromResult(server.State("replica2") is HealthState.Down), TimeSpan.FromSeconds(10),
+                $"replica2 is down (it is {server.State("replica2")}: {server.Health("replica2")?.Reason})");
+            var tookOut = Stopwatch.GetElapsedTime(frozenAt);
+            Assert.True(tookOut < config.Monitor.Interval * 2 + config.Monitor.CheckTimeout + TimeSpan.FromSeconds(1), $"took {tookOut}");
+            // Reads go on elsewhere, and none that started after the freeze is answered by the frozen replica.
+            var afterOut = Stopwatch.GetTimestamp();
+            await reads.WaitForReadsAsync(afterOut, 200, TimeSpan.FromSeconds(10));
+            Assert.DoesNotContain(reads.Reads, r => r.Started >= frozenAt && r.ServerId == replica2);
+            var slowest = reads.Reads.Where(r => r.Ended >= frozenAt).Max(r => r.Duration);
+            Assert.True(slowest < longestWait, $"a read waited {slowest.TotalMilliseconds:0} ms (at most {longestWait.TotalMilliseconds:0} ms allowed)");
+            reads.AssertNoFailure();
+
+            await ClusterProcess.ThawAsync("replica2");
+            frozen = false;
+            await server.WaitForStateAsync("replica2", HealthState.Online, TimeSpan.FromSeconds(10));
+            await reads.WaitUntilServedByAsync(replica2, Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            if (frozen)
+                await ClusterProcess.ThawAsync("replica2");
+            await reads.DisposeAsync();
+        }
+        reads.AssertNoFailure();
+        // Reads still in flight when the proxy was told to stop would not count: every recorded one finished in time.
+        Assert.All(reads.Reads, r => Assert.True(r.Duration < longestWait, $"a read waited {r.Duration.TotalMilliseconds:0} ms"));
+    }
+
     [Fact]
     public async Task WrongMonitorPasswordMarksBackendsDownWithAReasonSayingAccessDenied()
     {

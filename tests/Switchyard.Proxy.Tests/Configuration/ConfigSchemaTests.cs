@@ -47,6 +47,8 @@ public sealed class ConfigSchemaTests
           max_per_connection: 32
           max_per_session: 256
         monitor:
+          shun_after_errors: 5
+          shun_window: 20s
           enabled: yes
           interval: 250ms
           check_timeout: 1s

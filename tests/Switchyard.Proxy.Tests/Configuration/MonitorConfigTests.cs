@@ -39,6 +39,8 @@ public sealed class MonitorConfigTests
         Assert.Equal(0.8, monitor.LagRecoveryRatio);
         Assert.Equal(1, monitor.FailuresToDown);
         Assert.Equal(2, monitor.SuccessesToOnline);
+        Assert.Equal(3, monitor.ShunAfterErrors);
+        Assert.Equal(TimeSpan.FromSeconds(10), monitor.ShunWindow);
         Assert.False(monitor.Heartbeat.Enabled);
         Assert.Equal(TimeSpan.FromMilliseconds(100), monitor.Heartbeat.Interval);
         Assert.Equal("switchyard_heartbeat.heartbeat", monitor.Heartbeat.Table);
@@ -59,6 +61,8 @@ public sealed class MonitorConfigTests
               lag_recovery_ratio: 0.5
               failures_to_down: 3
               successes_to_online: 4
+              shun_after_errors: 5
+              shun_window: 30s
               heartbeat:
                 enabled: true
                 interval: 50ms
@@ -76,6 +80,8 @@ public sealed class MonitorConfigTests
         Assert.Equal(0.5, monitor.LagRecoveryRatio);
         Assert.Equal(3, monitor.FailuresToDown);
         Assert.Equal(4, monitor.SuccessesToOnline);
+        Assert.Equal(5, monitor.ShunAfterErrors);
+        Assert.Equal(TimeSpan.FromSeconds(30), monitor.ShunWindow);
         Assert.True(monitor.Heartbeat.Enabled);
         Assert.Equal(TimeSpan.FromMilliseconds(50), monitor.Heartbeat.Interval);
         Assert.Equal("hb.beat", monitor.Heartbeat.Table);
@@ -112,6 +118,8 @@ public sealed class MonitorConfigTests
               interval: soon
               lag_recovery_ratio: 1.5
               failures_to_down: 0
+              shun_after_errors: 0
+              shun_window: never
               password: orphan
               colour: blue
               heartbeat:
@@ -125,6 +133,8 @@ public sealed class MonitorConfigTests
         Assert.Contains("'monitor.interval' must be a duration", messages);
         Assert.Contains("'monitor.lag_recovery_ratio' must be between 0 and 1", messages);
         Assert.Contains("'monitor.failures_to_down' must be between 1", messages);
+        Assert.Contains("'monitor.shun_after_errors' must be between 1", messages);
+        Assert.Contains("'monitor.shun_window' must be a duration", messages);
         Assert.Contains("'monitor.user' is required", messages);
         Assert.Contains("unknown key 'monitor.colour'", messages);
         Assert.Contains("'monitor.heartbeat.table' must be database.table", messages);

@@ -47,6 +47,49 @@ public sealed class ServiceAvailabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Of_PrimaryReadOnly_ReadsButNoWritesAndSaysWhy()
+    {
+        _context.Primary.Health = Health(HealthState.Online) with { ReadOnly = true, Warning = "read_only is ON" };
+
+        Assert.Equal(new ServiceAvailability(false, true), ServiceAvailability.Of(_context));
+        Assert.Equal("primary 'primary' has read_only=ON", ServiceAvailability.WhyNoWrites(_context));
+        var health = JsonDocument.Parse(StatusDocument.HealthJson(ServiceAvailability.Of(_context), ServiceAvailability.WhyNoWrites(_context)));
+        Assert.False(health.RootElement.GetProperty("writes").GetBoolean());
+        Assert.Contains("read_only=ON", health.RootElement.GetProperty("writes_unavailable").GetString());
+    }
+
+    [Fact]
+    public void WhyNoWrites_PrimaryWritable_IsEmpty()
+    {
+        _context.Primary.Health = Health(HealthState.Online) with { ReadOnly = false };
+
+        Assert.Equal("", ServiceAvailability.WhyNoWrites(_context));
+    }
+
+    [Fact]
+    public void WhyNoWrites_PrimaryShunned_NamesTheStateAndReason()
+    {
+        _context.Primary.Health = Health(HealthState.Shunned);
+
+        Assert.Equal("primary 'primary' is shunned: Shunned", ServiceAvailability.WhyNoWrites(_context));
+    }
+
+    [Fact]
+    public void StatusJson_ReplicaNotReadOnly_ShowsTheWarning()
+    {
+        _context.Primary.Health = Health(HealthState.Online) with { ReadOnly = true, Warning = "read_only is ON: the primary refuses writes" };
+        _context.Backends[1].Health = Health(HealthState.Online) with { ReadOnly = false, Warning = "read_only is OFF on a replica" };
+
+        var json = JsonDocument.Parse(StatusDocument.StatusJson(_context, 0));
+
+        Assert.Contains("read_only=ON", json.RootElement.GetProperty("writes_unavailable").GetString());
+        var replica = json.RootElement.GetProperty("backends")[1];
+        Assert.Equal("online", replica.GetProperty("state").GetString());
+        Assert.Equal("read_only is OFF on a replica", replica.GetProperty("warning").GetString());
+        Assert.False(replica.GetProperty("read_only").GetBoolean());
+    }
+
+    [Fact]
     public void Of_NoMonitorAndNeverConnected_Nothing()
     {
         Assert.Equal(new ServiceAvailability(false, false), ServiceAvailability.Of(_context));

@@ -5,6 +5,7 @@ using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Routing.Classification;
 using Switchyard.Routing.Health;
+using Switchyard.Routing.Pinning;
 
 namespace Switchyard.Proxy.Tests.Metrics;
 
@@ -65,6 +66,7 @@ public sealed class ProxyMetricsTests : IAsyncLifetime
             ("switchyard_pool_waits_total", "counter"),
             ("switchyard_errors_total", "counter"),
             ("switchyard_pinned_sessions", "gauge"),
+            ("switchyard_backend_shunned_total", "counter"),
         })
         {
             Assert.Contains($"# HELP {name} ", text);
@@ -73,6 +75,7 @@ public sealed class ProxyMetricsTests : IAsyncLifetime
         Assert.Contains("switchyard_backend_connections{backend=\"primary\",state=\"idle\"} 0", text);
         Assert.Contains("switchyard_backend_connections{backend=\"replica1\",state=\"in_use\"} 0", text);
         Assert.Contains("switchyard_pool_waits_total{backend=\"replica1\"} 0", text);
+        Assert.Contains("switchyard_backend_shunned_total{backend=\"replica1\"} 0", text);
         Assert.Contains("switchyard_queries_total{route=\"replica\",class=\"read\"} 0", text);
     }
 
@@ -159,6 +162,46 @@ public sealed class ProxyMetricsTests : IAsyncLifetime
         Assert.Contains("switchyard_monitor_check_failures_total{backend=\"replica1\"} 1", text);
         Assert.Contains("switchyard_monitor_check_duration_seconds_count{backend=\"replica1\"} 1", text);
         Assert.Contains("switchyard_pinned_sessions{reason=\"transaction\"} 1", text);
+    }
+
+    [Fact]
+    public async Task PinsChanged_SetAndCleared_CountsEachReasonUpAndDown()
+    {
+        var metrics = Create(out _);
+
+        metrics.PinsChanged(PinReason.None, PinReason.Transaction | PinReason.UserVariable);
+        metrics.PinsChanged(PinReason.None, PinReason.Transaction);
+        metrics.PinsChanged(PinReason.Transaction | PinReason.UserVariable, PinReason.UserVariable | PinReason.TemporaryTable);
+
+        var text = await ExportAsync(metrics);
+        Assert.Contains("switchyard_pinned_sessions{reason=\"transaction\"} 1", text);
+        Assert.Contains("switchyard_pinned_sessions{reason=\"user_variable\"} 1", text);
+        Assert.Contains("switchyard_pinned_sessions{reason=\"temporary_table\"} 1", text);
+    }
+
+    [Fact]
+    public async Task PinsChanged_MultiStatementState_UsesASnakeCaseLabel()
+    {
+        var metrics = Create(out _);
+
+        metrics.PinsChanged(PinReason.None, PinReason.MultiStatementState);
+        metrics.PinsChanged(PinReason.MultiStatementState, PinReason.None);
+
+        Assert.Contains("switchyard_pinned_sessions{reason=\"multi_statement_state\"} 0", await ExportAsync(metrics));
+    }
+
+    [Fact]
+    public async Task BackendShunned_CountsPerBackend()
+    {
+        var metrics = Create(out _);
+
+        metrics.BackendShunned("replica1");
+        metrics.BackendShunned("replica1");
+        metrics.BackendShunned("unknown");
+
+        var text = await ExportAsync(metrics);
+        Assert.Contains("switchyard_backend_shunned_total{backend=\"replica1\"} 2", text);
+        Assert.Contains("switchyard_backend_shunned_total{backend=\"primary\"} 0", text);
     }
 
     [Fact]
