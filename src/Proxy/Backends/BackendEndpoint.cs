@@ -67,5 +67,16 @@ internal sealed class BackendEndpoint(BackendConfig config)
         ReportTrafficError(error);
     }
 
+    /// <summary>True when the configuration lists this backend in <paramref name="group"/> (a routing rule's target).</summary>
+    public bool InGroup(string group)
+    {
+        foreach (var name in Config.Groups)
+        {
+            if (string.Equals(name, group, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
     public override string ToString() => $"{Name} ({Address})";
 }

@@ -23,7 +23,8 @@ internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBala
 
     /// <summary>Like <see cref="Choose(ulong, out ulong)"/>, among replicas that also meet <paramref name="requirement"/>
     /// (a lag bound and/or a GTID; a GTID also counts as met when a wait on that replica proved it).</summary>
-    public BackendPool? Choose(ulong tried, in ReadRequirement requirement, out ulong bit)
+    /// <param name="group">A routing rule's backend group: only replicas in it (null: any).</param>
+    public BackendPool? Choose(ulong tried, in ReadRequirement requirement, out ulong bit, string? group = null)
     {
         var constrained = requirement.MaxLagSeconds is not null || requirement.Gtid is not null;
         bit = 0;
@@ -40,6 +41,8 @@ internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBala
             if ((tried & (1UL << i)) != 0 || !endpoint.IsAvailable || endpoint.Config.Weight == 0 || endpoint.Health is { IsOnline: false })
                 continue;
             if (constrained && !Meets(endpoint, requirement))
+                continue;
+            if (group is not null && !endpoint.InGroup(group))
                 continue;
             candidates[eligible] = new BalancingCandidate(pool.Endpoint.Config.Weight, pool.LeasedConnections);
             indexes[eligible++] = (byte)i;
@@ -64,7 +67,7 @@ internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBala
     /// <summary>The online replica with the smallest measured lag (unknown lag last), not yet tried: the one most
     /// likely to reach a GTID soon, to wait on. Ties (equal lag, or none measured) rotate, so that waits — and the
     /// positions they prove — spread over equally good replicas. Null when none.</summary>
-    public BackendPool? ChooseLeastLagged(ulong tried, out ulong bit)
+    public BackendPool? ChooseLeastLagged(ulong tried, out ulong bit, string? group = null)
     {
         bit = 0;
         BackendPool? best = null;
@@ -78,6 +81,8 @@ internal sealed class ReplicaSelector(IReadOnlyList<BackendPool> replicas, IBala
             var i = (first + n) % count;
             var endpoint = replicas[i].Endpoint;
             if ((tried & (1UL << i)) != 0 || !endpoint.IsAvailable || endpoint.Config.Weight == 0 || endpoint.Health is { IsOnline: false })
+                continue;
+            if (group is not null && !endpoint.InGroup(group))
                 continue;
             var lag = endpoint.Health?.LagSeconds ?? double.MaxValue / 2;
             if (best is null || lag < bestLag)

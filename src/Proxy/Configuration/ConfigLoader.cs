@@ -67,7 +67,7 @@ public static partial class ConfigLoader
     private static SwitchyardConfig Read(YamlSection root)
     {
         root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "consistency", "users", "backends", "server_version",
-            "rules");
+            "rules", "digests");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -107,6 +107,20 @@ public static partial class ConfigLoader
                     ClientHandshakeTimeout = limits.Duration("client_handshake_timeout", defaults.Limits.ClientHandshakeTimeout, TimeSpan.FromMilliseconds(100)),
                     ClientReadTimeout = limits.Duration("client_read_timeout", defaults.Limits.ClientReadTimeout, TimeSpan.FromMilliseconds(100)),
                     DrainTimeout = limits.Duration("drain_timeout", defaults.Limits.DrainTimeout, TimeSpan.Zero),
+                },
+            };
+        }
+
+        if (root.Section("digests") is { } digests)
+        {
+            digests.AllowOnly("enabled", "max_digests", "metrics_top");
+            config = config with
+            {
+                Digests = new DigestsConfig
+                {
+                    Enabled = digests.Bool("enabled", defaults.Digests.Enabled),
+                    MaxDigests = digests.Int("max_digests", defaults.Digests.MaxDigests, 1, 1_000_000),
+                    MetricsTop = digests.Int("metrics_top", defaults.Digests.MetricsTop, 0, 1000),
                 },
             };
         }

@@ -20,6 +20,8 @@ public sealed record SwitchyardConfig
     public PreparedStatementsConfig PreparedStatements { get; init; } = new();
     /// <summary>The backend health monitor: reachability, replication state and lag of every backend.</summary>
     public MonitorConfig Monitor { get; init; } = new();
+    /// <summary>Per-statement-shape statistics (/digests and the top digests in /metrics).</summary>
+    public DigestsConfig Digests { get; init; } = new();
     /// <summary>Read consistency levels and read-your-writes.</summary>
     public ConsistencyConfig Consistency { get; init; } = new();
     /// <summary>Client users the proxy accepts.</summary>
@@ -93,6 +95,16 @@ public sealed record RoutingConfig
     /// <summary>How long a connection is kept for a client's next statement after one that the next may ask about
     /// (warnings, an insert id, FOUND_ROWS, a fresh PREPARE) before it goes back to the pool.</summary>
     public TimeSpan HoldForNextStatement { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed record DigestsConfig
+{
+    /// <summary>Off: statements are not normalised and /digests stays empty (saves well under a microsecond per statement).</summary>
+    public bool Enabled { get; init; } = true;
+    /// <summary>Distinct digests tracked; statements of shapes beyond it are counted under one overflow entry.</summary>
+    public int MaxDigests { get; init; } = 10_000;
+    /// <summary>How many digests (those with the most total time) /metrics exports as series.</summary>
+    public int MetricsTop { get; init; } = 20;
 }
 
 public sealed record PreparedStatementsConfig

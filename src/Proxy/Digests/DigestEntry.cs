@@ -27,6 +27,14 @@ internal sealed class DigestEntry(ulong hash, string text)
     public long OnReplicas => Volatile.Read(ref _replica);
     public DateTimeOffset LastSeen => new(Volatile.Read(ref _lastSeen), TimeSpan.Zero);
 
+    /// <summary>A statement of this shape that a rule blocked: counted as an error, on no backend.</summary>
+    public void RecordBlocked()
+    {
+        Interlocked.Increment(ref _count);
+        Interlocked.Increment(ref _errors);
+        Volatile.Write(ref _lastSeen, DateTime.UtcNow.Ticks);
+    }
+
     /// <param name="elapsedTicks">Time through the proxy, in <see cref="Stopwatch"/> ticks.</param>
     public void Record(bool onReplica, long elapsedTicks, bool error)
     {

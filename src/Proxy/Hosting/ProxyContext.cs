@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Digests;
 using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Monitoring;
@@ -34,6 +35,11 @@ internal sealed class ProxyContext : IAsyncDisposable
         Metrics = new ProxyMetrics(Backends, Pools);
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
+        if (config.Digests.Enabled)
+        {
+            Digests = new DigestStatistics(config.Digests.MaxDigests);
+            _ = new DigestMetrics(Metrics.Registry, Digests, config.Digests.MetricsTop);
+        }
         Consistency = new ConsistencySettings(config, new ConsistencyMetrics(Metrics.Registry), TimeProvider.System);
         Monitor = config.Monitor.Enabled ? new HealthMonitor(config, Backends, TimeProvider.System, loggerFactory) : null;
         if (Monitor is not null)
@@ -49,6 +55,8 @@ internal sealed class ProxyContext : IAsyncDisposable
     /// <summary>The configuration in force, swapped by reloads: users and rules are read from
     /// <see cref="LiveConfig.Current"/> per statement (take it once and use that snapshot for the whole statement).</summary>
     public LiveConfig Live { get; }
+    /// <summary>Statistics per statement shape; null when digests.enabled is false.</summary>
+    public DigestStatistics? Digests { get; }
     public ILoggerFactory LoggerFactory { get; }
     public UserDirectory Users { get; }
     public IReadOnlyList<BackendEndpoint> Backends { get; }

@@ -100,10 +100,10 @@ internal sealed class StatusHttpServer : IAsyncDisposable
             using (socket)
             {
                 socket.NoDelay = true;
-                var (method, path) = await ReadRequestLineAsync(socket, timeout.Token).ConfigureAwait(false);
+                var (method, path, query) = await ReadRequestLineAsync(socket, timeout.Token).ConfigureAwait(false);
                 if (method is null)
                     return;
-                var response = await RespondAsync(method, path!, timeout.Token).ConfigureAwait(false);
+                var response = await RespondAsync(method, path!, query, timeout.Token).ConfigureAwait(false);
                 await SendAsync(socket, response, headOnly: method == "HEAD", timeout.Token).ConfigureAwait(false);
                 socket.Shutdown(SocketShutdown.Both);
             }
@@ -124,7 +124,7 @@ internal sealed class StatusHttpServer : IAsyncDisposable
 
     /// <summary>Reads the request head (up to the blank line) and returns its method and path; (null, null) when
     /// the client sent nothing usable — it is then answered 400 if it sent anything at all.</summary>
-    private static async Task<(string? Method, string? Path)> ReadRequestLineAsync(Socket socket, CancellationToken cancellationToken)
+    private static async Task<(string? Method, string? Path, string? Query)> ReadRequestLineAsync(Socket socket, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxRequestHead);
         try
@@ -135,11 +135,11 @@ internal sealed class StatusHttpServer : IAsyncDisposable
                 if (length == MaxRequestHead)
                 {
                     await SendAsync(socket, Response.Text(431, "Request Header Fields Too Large", "request head too large\n"), false, cancellationToken).ConfigureAwait(false);
-                    return (null, null);
+                    return (null, null, null);
                 }
                 var read = await socket.ReceiveAsync(buffer.AsMemory(length, MaxRequestHead - length), SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
-                    return (null, null);
+                    return (null, null, null);
                 length += read;
                 if (buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8) >= 0 || buffer.AsSpan(0, length).IndexOf("\n\n"u8) >= 0)
                     break;
@@ -151,11 +151,11 @@ internal sealed class StatusHttpServer : IAsyncDisposable
             if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal) || !parts[1].StartsWith('/'))
             {
                 await SendAsync(socket, Response.Text(400, "Bad Request", "bad request\n"), false, cancellationToken).ConfigureAwait(false);
-                return (null, null);
+                return (null, null, null);
             }
             var path = parts[1];
             var query = path.IndexOf('?');
-            return (parts[0], query >= 0 ? path[..query] : path);
+            return (parts[0], query >= 0 ? path[..query] : path, query >= 0 ? path[(query + 1)..] : null);
         }
         finally
         {
@@ -163,7 +163,7 @@ internal sealed class StatusHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task<Response> RespondAsync(string method, string path, CancellationToken cancellationToken)
+    private async Task<Response> RespondAsync(string method, string path, string? query, CancellationToken cancellationToken)
     {
         if (method is not ("GET" or "HEAD"))
             return Response.Text(405, "Method Not Allowed", "only GET and HEAD\n", "Allow: GET, HEAD\r\n");
@@ -181,6 +181,13 @@ internal sealed class StatusHttpServer : IAsyncDisposable
                 return availability.Writes
                     ? new Response(200, "OK", "application/json", StatusDocument.HealthJson(availability, ServiceAvailability.WhyNoWrites(_context)))
                     : new Response(503, "Service Unavailable", "application/json", StatusDocument.HealthJson(availability, ServiceAvailability.WhyNoWrites(_context)));
+            }
+            case "/digests":
+            {
+                if (_context.Digests is not { } digests)
+                    return Response.Text(404, "Not Found", "digests are off (digests.enabled: false)\n");
+                var (top, order) = Digests.DigestDocument.ParseQuery(query);
+                return new Response(200, "OK", "application/json", Digests.DigestDocument.Json(digests, top, order));
             }
             case "/status":
                 return new Response(200, "OK", "application/json", StatusDocument.StatusJson(_context, _sessions()));

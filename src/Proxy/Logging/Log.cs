@@ -22,6 +22,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Every session finished in {ElapsedMilliseconds} ms")]
     public static partial void Drained(ILogger logger, long elapsedMilliseconds);
 
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Session {SessionId}: statement ran past the timeout of rule '{Rule}' on {Backend} (thread {ConnectionId}): KILL QUERY sent")]
+    public static partial void StatementTimedOut(ILogger logger, uint sessionId, string rule, string backend, uint connectionId);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Session {SessionId}: KILL QUERY on {Backend} failed: {Reason}")]
+    public static partial void StatementKillFailed(ILogger logger, uint sessionId, string backend, string reason);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Information, Message = "Session {SessionId}: statement blocked by rule '{Rule}'")]
+    public static partial void StatementBlocked(ILogger logger, uint sessionId, string rule);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Closing {Sessions} sessions that were still busy ({Why})")]
     public static partial void DrainCut(ILogger logger, int sessions, string why);
 

@@ -7,6 +7,7 @@ using Switchyard.Protocol.Commands;
 using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Digests;
 using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Metrics;
@@ -78,10 +79,14 @@ internal sealed partial class ClientSession
     private async ValueTask<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var statement = Classify(header, buffer, out var assignments, out var consistency);
+        var statement = Classify(header, buffer, out var assignments, out var consistency, out var policy);
         if (consistency.ProxyStatement is { } own)
             return await AnswerProxyStatementAsync(own, buffer, cancellationToken).ConfigureAwait(false);
-        var target = PlanRead(RoutePlanner.Route(statement, _backends.RouteState(statement)), consistency.Tags, out var plan, out var level);
+        if (policy.Blocks)
+            return await BlockAsync(policy, buffer, cancellationToken).ConfigureAwait(false);
+        var tags = policy.Apply(consistency.Tags);
+        var target = PlanRead(policy.Apply(RoutePlanner.Route(statement, _backends.RouteState(statement)), statement), tags, out var plan, out var level);
+        _backends.RouteGroup = policy.Group;
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
         var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
@@ -90,6 +95,7 @@ internal sealed partial class ClientSession
             var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
+            await using var timeout = StartTimeout(policy, backend);
             if (!retriable || backend.Endpoint.IsPrimary)
             {
                 // The command is still unconsumed in the buffer: forwarding it consumes it. The end of a primary's answer is
@@ -115,10 +121,10 @@ internal sealed partial class ClientSession
                 return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
             }
         }
-        RecordQuery(statement, started, level);
         var outcome = _forwarder.LastOutcome(hasStatus: true);
+        RecordQuery(statement, started, level, policy.Digest, outcome.IsError);
         if (IsCommittedWrite(statement, outcome))
-            await NoteWriteAsync(consistency.Tags, outcome, cancellationToken).ConfigureAwait(false);
+            await NoteWriteAsync(tags, outcome, cancellationToken).ConfigureAwait(false);
         await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
         await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;
@@ -135,10 +141,12 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>
-    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level)
+    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error)
     {
         var route = _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
-        _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(0, elapsed).TotalSeconds);
+        digest?.Record(route == QueryRoute.Replica, elapsed, error);
         if (level is { } kind)
             _context.Consistency.Metrics.ReadServed(kind, route == QueryRoute.Replica);
     }
@@ -146,7 +154,7 @@ internal sealed partial class ClientSession
     /// <summary>Classifies the SQL of a COM_QUERY or COM_STMT_PREPARE; for statements that change session state,
     /// also extracts what they assign.</summary>
     private StatementClassification Classify(PacketHeader header, ReadOnlySequence<byte> buffer, out IReadOnlyList<SessionAssignment>? assignments,
-        out StatementConsistency consistency)
+        out StatementConsistency consistency, out StatementPolicy policy)
     {
         var available = Math.Min(buffer.Length - PacketHeader.Size - 1, header.PayloadLength - 1);
         var length = (int)Math.Min(available, MaxClassifiedLength);
@@ -165,6 +173,7 @@ internal sealed partial class ClientSession
             if (assignments is { Count: 0 })
                 assignments = null;
             consistency = StatementConsistency.From(span, options);
+            policy = PolicyFor(statement, span, options);
             return statement;
         }
         finally

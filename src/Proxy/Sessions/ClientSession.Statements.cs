@@ -48,9 +48,12 @@ internal sealed partial class ClientSession
                 $"Can't create more than max_prepared_stmt_count statements (current value: {_context.Config.PreparedStatements.MaxPerSession}, Switchyard's prepared_statements.max_per_session)").Serialize(), 1, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        var statement = Classify(header, buffer, out _, out var consistency);
+        var statement = Classify(header, buffer, out _, out var consistency, out var policy);
+        if (policy.Blocks)
+            return await BlockAsync(policy, buffer, cancellationToken).ConfigureAwait(false);
         var sql = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
+        _backends.RouteGroup = policy.Group;
         var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
         if (backend is null)
             return endReason;
@@ -62,7 +65,7 @@ internal sealed partial class ClientSession
         if (!outcome.IsError)
         {
             var parameters = _forwarder.LastPreparedParameterCount;
-            var prepared = new ClientStatement(id, sql, _backends.Schema, statement, parameters) { Tags = consistency.Tags };
+            var prepared = new ClientStatement(id, sql, _backends.Schema, statement, parameters) { Tags = policy.Apply(consistency.Tags), Policy = policy };
             _statements[id] = prepared;
             _lastPreparedId = id;
             _context.Statements.Acquire(prepared.CacheKey);
@@ -84,9 +87,11 @@ internal sealed partial class ClientSession
         for (var attempt = 1; ; attempt++)
         {
             var target = TargetFor(statement, out var plan, out var level);
+            _backends.RouteGroup = statement.Policy.Group;
             var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
+            await using var timeout = StartTimeout(statement.Policy, backend);
             var (backendStatement, error) = await EnsurePreparedAsync(backend, statement, cancellationToken).ConfigureAwait(false);
             if (backendStatement is null)
             {
@@ -150,7 +155,7 @@ internal sealed partial class ClientSession
             // The common EXECUTE (no long data, no cursor) changes no statement pin: skip the scan of all statements.
             if (pinsMayChange)
                 UpdateStatementPins();
-            RecordQuery(statement.Classification, started, level);
+            RecordQuery(statement.Classification, started, level, statement.Policy.Digest, outcome.IsError);
             if (IsCommittedWrite(statement.Classification, outcome))
                 await NoteWriteAsync(statement.Tags, outcome, cancellationToken).ConfigureAwait(false);
             await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
@@ -333,7 +338,8 @@ internal sealed partial class ClientSession
         level = null;
         if (statement.HasLongData)
             return RouteTarget.Current;
-        var target = PlanRead(RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification)), statement.Tags, out plan, out level);
+        var planned = statement.Policy.Apply(RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification)), statement.Classification);
+        var target = PlanRead(planned, statement.Tags, out plan, out level);
         if (target != RouteTarget.Current && (plan is null || _backends.Held is { Endpoint.IsPrimary: true }) && _backends.Held is { IsBroken: false } held
             && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.CacheKey, out _))
             target = RouteTarget.Current;

@@ -35,6 +35,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
     private readonly uint _id;
     private readonly string _clientAddress;
     private readonly string _clientHost;
+    private readonly System.Net.IPAddress? _clientIp;
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly CommandForwarder _forwarder;
     private ClientIdentity? _identity;
@@ -53,6 +54,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
         _id = context.NextSessionId();
         _clientAddress = client.RemoteEndPoint?.ToString() ?? "unknown";
         _clientHost = client.RemoteEndPoint?.Address.ToString() ?? "unknown";
+        _clientIp = client.RemoteEndPoint?.Address;
         _backends = new SessionBackends(context, _id, _logger);
         _consistency = new SessionConsistency(context.Consistency);
         _forwarder = new CommandForwarder(client.Reader, client.Writer, context.Config.Limits.MaxPacketSize, context.Config.Limits.ClientReadTimeout);

@@ -30,7 +30,7 @@ internal sealed partial class SessionBackends
         // The balancing policy's own choice first, so that reads after a write still spread: used at once when it is
         // known to have the write, waited on when it is measured close enough behind for the wait to succeed.
         ulong waited = 0;
-        if (context.Replicas.Choose(0, out var pickBit) is { } pick)
+        if (context.Replicas.Choose(0, ReadRequirement.None, out var pickBit, RouteGroup) is { } pick)
         {
             if (pick.Endpoint.KnownToHave(gtid))
             {
@@ -57,7 +57,7 @@ internal sealed partial class SessionBackends
             return replica;
         }
         // Else wait on the replica most likely to get there soon: at most one wait per read, so the timeout bounds the delay.
-        if (waited == 0 && context.Replicas.ChooseLeastLagged(0, out _) is { } closest)
+        if (waited == 0 && context.Replicas.ChooseLeastLagged(0, out _, RouteGroup) is { } closest)
         {
             if (await WaitOnAsync(closest, gtid, cancellationToken).ConfigureAwait(false) is { } afterWait)
             {

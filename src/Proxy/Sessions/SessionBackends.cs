@@ -41,6 +41,9 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
 
     public BackendConnection? Held => _held;
 
+    /// <summary>The backend group a routing rule restricts the current statement's replica to (null: any replica).</summary>
+    public string? RouteGroup { get; set; }
+
     /// <summary>The held connection is kept only in case the next statement asks about the last one: it may be
     /// given back while the client is idle (see ReleaseIfHeldForNextOnlyAsync).</summary>
     public bool HoldsForNextOnly => _held is not null && _heldForNextOnly && !IsPinned;
@@ -126,7 +129,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     private async ValueTask<BackendConnection?> LeaseReplicaAsync(ReadRequirement requirement, CancellationToken cancellationToken)
     {
         ulong tried = 0;
-        while (context.Replicas.Choose(tried, requirement, out var bit) is { } pool)
+        while (context.Replicas.Choose(tried, requirement, out var bit, RouteGroup) is { } pool)
         {
             tried |= bit;
             try

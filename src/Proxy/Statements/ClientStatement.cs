@@ -21,6 +21,9 @@ internal sealed class ClientStatement(uint id, string sql, string? schema, State
     /// <summary>Consistency tags of the prepared text: they apply to every EXECUTE of it.</summary>
     public StatementTags Tags { get; init; }
 
+    /// <summary>The routing rule and digest taken at PREPARE: they apply to every EXECUTE of it.</summary>
+    public Sessions.StatementPolicy Policy { get; init; }
+
     /// <summary>Parameter types from the client's last EXECUTE that sent them: replayed when a later EXECUTE
     /// without types runs on a backend statement that got other types (or none).</summary>
     public byte[]? Types { get; set; }

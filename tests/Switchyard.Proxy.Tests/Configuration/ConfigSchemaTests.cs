@@ -63,6 +63,10 @@ public sealed class ConfigSchemaTests
             interval: 100ms
             table: hb.heartbeat
         server_version: 5.5.5-10.11.6-MariaDB
+        digests:
+          enabled: yes
+          max_digests: 500
+          metrics_top: 5
         consistency:
           default: max_lag=1.5
           read_your_writes:
