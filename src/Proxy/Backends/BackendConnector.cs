@@ -162,6 +162,18 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
     {
         if (!trackLastGtid || !connection.Endpoint.IsPrimary || (connection.Profile.Capabilities & CapabilityFlags.SessionTrack) == 0)
             return;
+        if (connection.IsMySql)
+        {
+            // Without gtid_mode=ON a MySQL write may get no GTID (anonymous), and no SESSION_TRACK_GTIDS entry would read
+            // as "nothing binlogged": a silently weaker guarantee. Such a primary stays untracked (see NoteWriteAsync).
+            var (mode, modeError) = await connection.QueryScalarAsync("SELECT @@global.gtid_mode", cancellationToken).ConfigureAwait(false);
+            if (modeError is not null || !string.Equals(mode, "ON", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.GtidTrackingRefused(logger, connection.Endpoint.Name, connection.ConnectionId,
+                    modeError is not null ? $"{modeError.ErrorCode} {modeError.Message}" : $"gtid_mode is {mode ?? "NULL"}, not ON");
+                return;
+            }
+        }
         var error = await connection.RunSimpleCommandAsync(CommandCode.Query, connection.IsMySql ? TrackOwnGtids : TrackLastGtid, cancellationToken).ConfigureAwait(false);
         connection.TracksLastGtid = error is null;
         if (error is not null)

@@ -104,6 +104,12 @@ internal sealed partial class ClientSession
                     return;
                 }
                 text = value ?? "";
+                // MySQL's gtid_executed is empty only when the primary gives no GTIDs (gtid_mode OFF): the time rule then.
+                if (text.Length == 0 && held.IsMySql)
+                {
+                    RecordWriteWithoutGtid(held.Endpoint.Name, tags, "empty @@global.gtid_executed (gtid_mode is not ON)");
+                    return;
+                }
                 // Unchanged since the proxy last looked on this connection (or never set): nothing was binlogged now.
                 // (MySQL's gtid_executed also grows with other sessions' commits: a change then over-approximates.)
                 if (text.Length == 0 || text == held.LastSeenGtid)
