@@ -9,6 +9,7 @@ public enum SessionStateType : byte
     Schema = 1,
     /// <summary>Some session state changed (temporary table, user variable, prepared statement …).</summary>
     StateChange = 2,
+    /// <summary>MySQL session_track_gtids: an encoding byte (0 = text) and the GTID set text; see TrackedGtids.</summary>
     Gtids = 3,
     TransactionCharacteristics = 4,
     TransactionState = 5,

@@ -36,12 +36,17 @@ internal sealed class BackendConnection(BackendEndpoint endpoint, PacketChannel 
 
     public void MarkBroken() => IsBroken = true;
 
-    /// <summary>The server reports @@last_gtid in the session state of its OK packets on this connection (a primary
-    /// connection with CLIENT_SESSION_TRACK, in gtid mode): see BackendConnector.</summary>
+    /// <summary>The server reports the GTID of each committed write in the session state of its OK packets on this
+    /// connection (a primary connection with CLIENT_SESSION_TRACK, in gtid mode): MariaDB as the tracked variable
+    /// last_gtid, MySQL as a SESSION_TRACK_GTIDS entry (see <see cref="IsMySql"/> and BackendConnector).</summary>
     public bool TracksLastGtid { get; set; }
 
-    /// <summary>The @@last_gtid value the proxy last learned on this connection: after a write, an unchanged value
-    /// means nothing new was binlogged.</summary>
+    /// <summary>The server is MySQL (its greeting's version does not name MariaDB): its writes' GTIDs are learned from
+    /// session_track_gtids or @@global.gtid_executed instead of MariaDB's last_gtid.</summary>
+    public bool IsMySql { get; init; }
+
+    /// <summary>The @@last_gtid value (MySQL: @@global.gtid_executed) the proxy last learned on this connection: after
+    /// a write, an unchanged value means nothing new was binlogged.</summary>
     public string? LastSeenGtid { get; set; }
 
     /// <summary>Runs one text query for the proxy's own use and returns the first column of its first row (null for

@@ -16,13 +16,18 @@ namespace Switchyard.Proxy.Backends;
 /// <summary>Opens and authenticates backend connections with the proxy's own credentials, within bounded
 /// connect and handshake times (a SIGSTOP'd server accepts TCP but never greets).</summary>
 /// <param name="trackLastGtid">Read-your-writes in gtid mode: primary connections that negotiated CLIENT_SESSION_TRACK
-/// get last_gtid added to session_track_system_variables, so each commit's OK names its GTID.</param>
+/// get last_gtid added to session_track_system_variables (MariaDB) or session_track_gtids = OWN_GTID (MySQL), so each
+/// commit's OK names its GTID.</param>
 internal sealed class BackendConnector(BackendCredentials credentials, BackendTimeouts timeouts, ILogger logger, bool trackLastGtid = false)
 {
     /// <summary>Adds last_gtid to what the server tracks, keeping its other tracked variables (the client may rely on
     /// them); CONCAT_WS with NULLIF avoids a leading comma when the list is empty.</summary>
     private static readonly byte[] TrackLastGtid = System.Text.Encoding.ASCII.GetBytes(
         "SET SESSION session_track_system_variables = CONCAT_WS(',', NULLIF(@@session.session_track_system_variables, ''), 'last_gtid')");
+
+    /// <summary>MySQL has no last_gtid: OWN_GTID makes the OK of each committing statement carry a SESSION_TRACK_GTIDS
+    /// entry with the GTID(s) that statement's commit produced (nothing when nothing was binlogged).</summary>
+    private static readonly byte[] TrackOwnGtids = System.Text.Encoding.ASCII.GetBytes("SET SESSION session_track_gtids = OWN_GTID");
 
     public BackendTimeouts Timeouts => timeouts;
 
@@ -92,7 +97,10 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
             await AuthenticateAsync(endpoint, channel, 3, handshakeTimeout.Token).ConfigureAwait(false);
 
             endpoint.LastGreeting = new BackendGreeting(greeting.ServerVersion, greeting.Capabilities, greeting.IsMariaDb, greeting.CharacterSet);
-            var connection = new BackendConnection(endpoint, channel, greeting.ConnectionId, profile, greeting.Scramble, Stopwatch.GetTimestamp());
+            var connection = new BackendConnection(endpoint, channel, greeting.ConnectionId, profile, greeting.Scramble, Stopwatch.GetTimestamp())
+            {
+                IsMySql = !ServerVersionText.IsMariaDb(greeting.ServerVersion),
+            };
             await EnableGtidTrackingAsync(connection, handshakeTimeout.Token).ConfigureAwait(false);
             var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.BackendConnected(logger, endpoint.Name, endpoint.Address, greeting.ConnectionId, elapsedMs, greeting.ServerVersion);
@@ -136,7 +144,7 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
             connection.Schema = null;
             connection.AppliedState = SessionState.Empty;
             connection.Statements.Clear(); // the server dropped them with the session
-            // COM_CHANGE_USER reset session_track_system_variables too.
+            // COM_CHANGE_USER reset session_track_system_variables (and MySQL's session_track_gtids) too.
             connection.TracksLastGtid = false;
             await EnableGtidTrackingAsync(connection, cancellationToken).ConfigureAwait(false);
         }
@@ -147,14 +155,26 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
         }
     }
 
-    /// <summary>One extra round trip per new (or reset) primary connection in gtid mode. A server that refuses
-    /// (MySQL without last_gtid, say) leaves the connection untracked: writes then learn their GTID with
-    /// SELECT @@last_gtid, or fall back to the time rule.</summary>
+    /// <summary>One extra round trip per new (or reset) primary connection in gtid mode: last_gtid tracking on MariaDB,
+    /// session_track_gtids = OWN_GTID on MySQL. A server that refuses leaves the connection untracked: writes then learn
+    /// their GTID with SELECT @@last_gtid (MySQL: @@global.gtid_executed), or fall back to the time rule.</summary>
     private async Task EnableGtidTrackingAsync(BackendConnection connection, CancellationToken cancellationToken)
     {
         if (!trackLastGtid || !connection.Endpoint.IsPrimary || (connection.Profile.Capabilities & CapabilityFlags.SessionTrack) == 0)
             return;
-        var error = await connection.RunSimpleCommandAsync(CommandCode.Query, TrackLastGtid, cancellationToken).ConfigureAwait(false);
+        if (connection.IsMySql)
+        {
+            // Without gtid_mode=ON a MySQL write may get no GTID (anonymous), and no SESSION_TRACK_GTIDS entry would read
+            // as "nothing binlogged": a silently weaker guarantee. Such a primary stays untracked (see NoteWriteAsync).
+            var (mode, modeError) = await connection.QueryScalarAsync("SELECT @@global.gtid_mode", cancellationToken).ConfigureAwait(false);
+            if (modeError is not null || !string.Equals(mode, "ON", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.GtidTrackingRefused(logger, connection.Endpoint.Name, connection.ConnectionId,
+                    modeError is not null ? $"{modeError.ErrorCode} {modeError.Message}" : $"gtid_mode is {mode ?? "NULL"}, not ON");
+                return;
+            }
+        }
+        var error = await connection.RunSimpleCommandAsync(CommandCode.Query, connection.IsMySql ? TrackOwnGtids : TrackLastGtid, cancellationToken).ConfigureAwait(false);
         connection.TracksLastGtid = error is null;
         if (error is not null)
             Log.GtidTrackingRefused(logger, connection.Endpoint.Name, connection.ConnectionId, $"{error.ErrorCode} {error.Message}");

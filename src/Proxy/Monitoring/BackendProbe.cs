@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MySqlConnector;
+using Switchyard.Protocol.Handshake;
 using Switchyard.Routing.Health;
 
 namespace Switchyard.Proxy.Monitoring;
@@ -24,7 +25,9 @@ internal static class BackendProbe
 
         bool? readOnly;
         string? gtid;
-        await using (var command = new MySqlCommand(isReplica ? "SELECT @@read_only, @@gtid_slave_pos" : "SELECT @@read_only, @@gtid_binlog_pos", connection))
+        // MySqlConnector reports the greeting's version (without MariaDB's "5.5.5-" prefix): it still names MariaDB.
+        var isMariaDb = ServerVersionText.IsMariaDb(connection.ServerVersion);
+        await using (var command = new MySqlCommand(PositionQuery.For(isReplica, isMariaDb), connection))
         await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
             await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Text;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Metrics;
@@ -59,8 +60,11 @@ internal sealed partial class ClientSession
             || (statement.Flags & (StatementFlags.UnknownFunctionMayWrite | StatementFlags.Sequence | StatementFlags.IntoVariableOrFile)) != 0);
 
     /// <summary>Records a committed write: in gtid mode with the GTID the primary reported in the OK's session state
-    /// (last_gtid tracking), or — for a client without CLIENT_SESSION_TRACK, whose backend connections cannot carry
-    /// it — asked with SELECT @@last_gtid on the same connection (one extra round trip per write).</summary>
+    /// (MariaDB: last_gtid tracking; MySQL: session_track_gtids = OWN_GTID), or — for a client without
+    /// CLIENT_SESSION_TRACK, whose backend connections cannot carry it — asked on the same connection (one extra round
+    /// trip per write): SELECT @@last_gtid on MariaDB; on MySQL, which keeps no per-session last GTID,
+    /// SELECT @@global.gtid_executed, a superset of the write (everything the primary committed so far), so a read
+    /// may wait for a little more than its own write but never less.</summary>
     private async ValueTask NoteWriteAsync(StatementTags tags, CommandOutcome outcome, CancellationToken cancellationToken)
     {
         var held = _backends.Held!;
@@ -75,28 +79,39 @@ internal sealed partial class ClientSession
             // The server reports last_gtid whenever it changes: without it nothing was binlogged (a write to a temporary
             // table, LOCK TABLES, a COMMIT of a transaction that changed nothing), so nothing will replicate and no
             // replica needs waiting for.
-            if (!TrackedVariable.TryFind(_forwarder.LastSessionStateOk, LastGtidName, out var value))
+            // MySQL likewise sends SESSION_TRACK_GTIDS only when the statement's commit produced a GTID.
+            var found = held.IsMySql
+                ? TrackedGtids.TryFind(_forwarder.LastSessionStateOk, out var value)
+                : TrackedVariable.TryFind(_forwarder.LastSessionStateOk, LastGtidName, out value);
+            if (!found)
                 return;
             text = Encoding.UTF8.GetString(value);
         }
         else if (outcome.Warnings > 0)
         {
             // A query of the proxy's own would clear the warnings the client may ask for next with SHOW WARNINGS.
-            RecordWriteWithoutGtid(held.Endpoint.Name, tags, "the write left warnings, which SELECT @@last_gtid would clear");
+            RecordWriteWithoutGtid(held.Endpoint.Name, tags, $"the write left warnings, which {WrittenGtidSql(held)} would clear");
             return;
         }
         else
         {
             try
             {
-                var (value, error) = await held.QueryScalarAsync("SELECT @@last_gtid", cancellationToken).ConfigureAwait(false);
+                var (value, error) = await held.QueryScalarAsync(WrittenGtidSql(held), cancellationToken).ConfigureAwait(false);
                 if (error is not null)
                 {
                     RecordWriteWithoutGtid(held.Endpoint.Name, tags, $"{error.ErrorCode} {error.Message}");
                     return;
                 }
                 text = value ?? "";
+                // MySQL's gtid_executed is empty only when the primary gives no GTIDs (gtid_mode OFF): the time rule then.
+                if (text.Length == 0 && held.IsMySql)
+                {
+                    RecordWriteWithoutGtid(held.Endpoint.Name, tags, "empty @@global.gtid_executed (gtid_mode is not ON)");
+                    return;
+                }
                 // Unchanged since the proxy last looked on this connection (or never set): nothing was binlogged now.
+                // (MySQL's gtid_executed also grows with other sessions' commits: a change then over-approximates.)
                 if (text.Length == 0 || text == held.LastSeenGtid)
                     return;
             }
@@ -117,6 +132,10 @@ internal sealed partial class ClientSession
         _consistency.RecordWrite(gtid, text, tags);
         Log.WriteRecorded(_logger, _id, held.Endpoint.Name, text);
     }
+
+    /// <summary>The query that learns a write's GTID on a connection whose OK packets do not carry it.</summary>
+    private static string WrittenGtidSql(BackendConnection held) =>
+        held.IsMySql ? "SELECT @@global.gtid_executed" : "SELECT @@last_gtid";
 
     private void RecordWriteWithoutGtid(string backend, in StatementTags tags, string reason)
     {

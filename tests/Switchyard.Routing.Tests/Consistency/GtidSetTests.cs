@@ -247,4 +247,17 @@ public sealed class GtidSetTests
         Assert.Equal(GtidSet.Empty, Set(""));
         Assert.True(Set(UuidA + ":1").Contains(GtidSet.Empty));
     }
+
+    [Theory]
+    // A replica's @@global.gtid_executed as MySQL prints it (sources on separate lines) against the GTID that
+    // session_track_gtids = OWN_GTID reported for a write.
+    [InlineData(UuidA + ":1-23,\n" + UuidB + ":1-5", UuidA + ":23", true)]
+    [InlineData(UuidA + ":1-22,\n" + UuidB + ":1-5", UuidA + ":23", false)]
+    // Without session tracking the write is known as the primary's whole gtid_executed: a superset, never less.
+    [InlineData(UuidA + ":1-23,\n" + UuidB + ":1-5", UuidA + ":1-23,\n" + UuidB + ":1-5", true)]
+    [InlineData(UuidA + ":1-30", UuidA + ":1-23,\n" + UuidB + ":1-5", false)]
+    public void Contains_MySqlExecutedAgainstWrite_ComparesAsSets(string executed, string write, bool expected)
+    {
+        Assert.Equal(expected, Set(executed).Contains(Set(write)));
+    }
 }
