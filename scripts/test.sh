@@ -2,7 +2,8 @@
 # The one command that runs every test: scripts/test.sh [extra dotnet test arguments]
 #   e.g. scripts/test.sh --filter FullyQualifiedName~Protocol
 #
-# 1. installs what the tests need and is missing (MariaDB server/client/test files, sysbench)
+# 1. installs what the tests need and is missing (MariaDB server/client/test files, sysbench, docker-compose
+#    to validate docker-compose.yml without an engine)
 # 2. brings the loopback cluster up (scripts/cluster.sh); stops it at the end only if this run started
 #    it, unless SWITCHYARD_KEEP_CLUSTER=1
 # 3. builds (so compile errors show on their own, not buried in test output), then runs dotnet test
@@ -12,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$SWITCHYARD_ROOT"
 
-ensure_packages mariadb-server mariadb-client mariadb-test sysbench
+ensure_packages mariadb-server mariadb-client mariadb-test sysbench docker-compose
 
 # Remember whether the cluster was already fully up; if not, this run owns it and stops it at the end.
 started_cluster=0
