@@ -54,13 +54,41 @@ internal sealed partial class ClientSession
         var sql = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
         _backends.RouteGroup = policy.Group;
-        var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
-        if (backend is null)
-            return endReason;
-        CloseUnusedStatements(backend);
+        // As for reads: a PREPARE sent to a replica stays in the client's buffer until answered, so that a replica
+        // failing before its first byte is replaced without the client noticing.
+        var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
         var id = ++_lastStatementId;
-        if (await ForwardCommandAsync(CommandCode.StmtPrepare, buffer, backend, cancellationToken, clientStatementId: id).ConfigureAwait(false) is { } lost)
-            return lost;
+        BackendConnection backend;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (acquired, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+            if (acquired is null)
+                return endReason;
+            backend = acquired;
+            CloseUnusedStatements(backend);
+            if (!retriable || backend.Endpoint.IsPrimary)
+            {
+                if (await ForwardCommandAsync(CommandCode.StmtPrepare, buffer, backend, cancellationToken, clientStatementId: id).ConfigureAwait(false) is { } lost)
+                    return lost;
+                break;
+            }
+            try
+            {
+                await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, keepRequest: true).ConfigureAwait(false);
+                await _forwarder.ForwardResponseAsync(ResponseShape.Prepare, backend, cancellationToken, id).ConfigureAwait(false);
+                _forwarder.ReleaseRequest(buffer);
+                break;
+            }
+            catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
+            {
+                await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
+            }
+            catch (BackendLostException e)
+            {
+                _forwarder.ReleaseRequest(buffer);
+                return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
+            }
+        }
         var outcome = _forwarder.LastOutcome(hasStatus: false);
         if (!outcome.IsError)
         {
