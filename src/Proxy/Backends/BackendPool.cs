@@ -174,6 +174,9 @@ internal sealed class BackendPool : IAsyncDisposable
             await CloseAsync(idle, "backend removed").ConfigureAwait(false);
         if (LeasedConnections == 0)
             _drained.TrySetResult();
+        // A lease that passed the draining check just before the flag rose may still complete after this: its session
+        // is served, and the connection is closed when it comes back to the disposed pool. No drain timeout: a session
+        // idle in a transaction on a removed replica keeps it (and its connection) until it ends.
         await _drained.Task.ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
     }
