@@ -32,6 +32,9 @@ internal sealed class BackendPool : IAsyncDisposable
     private int _idleCount;
     private int _leased;
     private volatile bool _disposed;
+    // Set once when a reload removed the backend: no new leases, connections coming back are closed.
+    private int _draining;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BackendPool(BackendEndpoint endpoint, BackendConnector connector, PoolConfig config, ILogger logger)
     {
@@ -53,8 +56,14 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Connections lent to sessions right now (the least-connections policy balances on it).</summary>
     public int LeasedConnections => Volatile.Read(ref _leased);
 
+    /// <summary>A reload removed the backend: its pool lends nothing more and closes once every lease is back.</summary>
+    public bool IsDraining => Volatile.Read(ref _draining) != 0;
+
     public async ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, CancellationToken cancellationToken)
     {
+        // A session that chose this replica just before a reload removed it: it skips to another, like a replica down.
+        if (IsDraining)
+            throw new BackendUnavailableException(_endpoint, "removed from the configuration");
         ObjectDisposedException.ThrowIf(_disposed, this);
         // A permit per connection in use: a waiter wakes as soon as any connection comes back, not only when
         // one is closed.
@@ -116,14 +125,16 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Takes a connection back. <paramref name="dirty"/>: the client may have left session state on it.</summary>
     public void Return(BackendConnection connection, bool dirty)
     {
-        Interlocked.Decrement(ref _leased);
         Forget(connection);
-        if (_disposed || connection.IsBroken || IsExpired(connection, Stopwatch.GetTimestamp()))
+        var draining = IsDraining;
+        if (_disposed || draining || connection.IsBroken || IsExpired(connection, Stopwatch.GetTimestamp()))
         {
             _permits.Release();
-            _ = CloseAsync(connection, connection.IsBroken ? "broken" : "expired or pool closed");
+            _ = CloseAsync(connection, connection.IsBroken ? "broken" : draining ? "backend removed, draining" : "expired or pool closed");
+            Unleased();
             return;
         }
+        Unleased();
         if (!dirty)
         {
             PushIdle(connection);
@@ -137,10 +148,37 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Closes a connection whose state cannot be trusted, freeing its slot.</summary>
     public ValueTask DiscardAsync(BackendConnection connection, string reason)
     {
-        Interlocked.Decrement(ref _leased);
         Forget(connection);
         _permits.Release();
-        return CloseAsync(connection, reason);
+        var closing = CloseAsync(connection, reason);
+        Unleased();
+        return closing;
+    }
+
+    /// <summary>One lease fewer; the last one back completes a drain.</summary>
+    private void Unleased()
+    {
+        if (Interlocked.Decrement(ref _leased) == 0 && IsDraining)
+            _drained.TrySetResult();
+    }
+
+    /// <summary>Stops lending (a reload removed the backend), closes the idle connections, waits until every
+    /// connection in use — a pinned session's transaction, a statement in flight — came back and was closed, then
+    /// disposes the pool. Sessions holding a connection keep it until they release it; nobody else is touched.</summary>
+    public async Task DrainAsync()
+    {
+        // Interlocked: a full fence between raising the flag and reading the lease count, against Unleased() doing
+        // the opposite on another thread — one of the two sees the other and completes the drain.
+        Interlocked.Exchange(ref _draining, 1);
+        foreach (var idle in TakeAllIdle())
+            await CloseAsync(idle, "backend removed").ConfigureAwait(false);
+        if (LeasedConnections == 0)
+            _drained.TrySetResult();
+        // A lease that passed the draining check just before the flag rose may still complete after this: its session
+        // is served, and the connection is closed when it comes back to the disposed pool. No drain timeout: a session
+        // idle in a transaction on a removed replica keeps it (and its connection) until it ends.
+        await _drained.Task.ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
     }
 
     private BackendConnection Leased(BackendConnection connection)
@@ -184,7 +222,10 @@ internal sealed class BackendPool : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _connector.ResetAsync(connection, timeout.Token).ConfigureAwait(false);
-            PushIdle(connection);
+            if (_disposed || IsDraining)
+                await CloseAsync(connection, "pool closed or draining").ConfigureAwait(false);
+            else
+                PushIdle(connection);
         }
         catch (Exception e)
         {
@@ -290,7 +331,7 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         foreach (var profile in profiles)
         {
-            while (!_disposed && IdleOf(profile) < _config.MinIdle)
+            while (!_disposed && !IsDraining && IdleOf(profile) < _config.MinIdle)
             {
                 if (Interlocked.Increment(ref _open) > _config.MaxConnectionsPerBackend)
                 {
@@ -337,6 +378,12 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         _disposed = true;
         await _reaper.DisposeAsync().ConfigureAwait(false);
+        foreach (var connection in TakeAllIdle())
+            await CloseAsync(connection, "pool closed").ConfigureAwait(false);
+    }
+
+    private List<BackendConnection> TakeAllIdle()
+    {
         List<BackendConnection> all = [];
         lock (_idleLock)
         {
@@ -345,7 +392,6 @@ internal sealed class BackendPool : IAsyncDisposable
             _idle.Clear();
             _idleCount = 0;
         }
-        foreach (var connection in all)
-            await CloseAsync(connection, "pool closed").ConfigureAwait(false);
+        return all;
     }
 }

@@ -1,7 +1,8 @@
 namespace Switchyard.Proxy.Configuration;
 
 /// <summary>Which parts of a reloaded configuration the running proxy cannot apply: they are built into listeners,
-/// pools, the monitor and the logger at start-up. Users and rules are read per statement and need no restart.</summary>
+/// pools, the monitor and the logger at start-up. Users and rules are read per statement and need no restart; replicas
+/// are added and removed live (see Hosting.BackendReconfiguration), only the primary needs one.</summary>
 internal static class ConfigDiff
 {
     public static IReadOnlyList<string> RestartOnlyChanges(SwitchyardConfig running, SwitchyardConfig next)
@@ -25,12 +26,18 @@ internal static class ConfigDiff
             changed.Add("prepared_statements");
         if (running.Monitor != next.Monitor)
             changed.Add("monitor");
-        if (!running.Backends.Select(Describe).SequenceEqual(next.Backends.Select(Describe)))
-            changed.Add("backends");
+        if (!running.Backends.Where(IsPrimary).Select(Describe).SequenceEqual(next.Backends.Where(IsPrimary).Select(Describe)))
+            changed.Add("backends (the primary)");
         if (running.FallbackServerVersion != next.FallbackServerVersion)
             changed.Add("server_version");
         return changed;
     }
+
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> describe the same backend in every respect the
+    /// proxy builds from: a replica whose entry differs is replaced on reload.</summary>
+    public static bool SameBackend(BackendConfig a, BackendConfig b) => Describe(a) == Describe(b);
+
+    private static bool IsPrimary(BackendConfig b) => b.Role == BackendRole.Primary;
 
     // BackendConfig holds a list, which record equality compares by reference.
     private static string Describe(BackendConfig b) =>

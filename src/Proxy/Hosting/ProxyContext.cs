@@ -15,6 +15,10 @@ namespace Switchyard.Proxy.Hosting;
 internal sealed class ProxyContext : IAsyncDisposable
 {
     private int _lastSessionId;
+    private volatile BackendSet _backends;
+    // Pools of removed replicas until their last lease is back: a session releasing a connection still finds its pool.
+    private volatile BackendPool[] _draining = [];
+    private readonly BackendConnector _connector;
 
     public ProxyContext(SwitchyardConfig config, ILoggerFactory loggerFactory)
     {
@@ -22,19 +26,19 @@ internal sealed class ProxyContext : IAsyncDisposable
         Live = new LiveConfig(config);
         LoggerFactory = loggerFactory;
         Users = new UserDirectory(config.Users);
-        var connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"),
+        var connector = _connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"),
             trackLastGtid: config.Consistency.ReadYourWrites.Mode == ReadYourWritesModeSetting.Gtid);
-        Backends = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
-        Pools = Backends.ToDictionary(b => b.Name, b => new BackendPool(b, connector, config.Pool, loggerFactory.CreateLogger("Switchyard.Pool")));
-        Primary = Backends.Single(b => b.IsPrimary);
+        var endpoints = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
+        _backends = new BackendSet(endpoints.Single(b => b.IsPrimary), [.. endpoints.Select(CreatePool)]);
         Replicas = new ReplicaSelector(
-            Backends.Where(b => !b.IsPrimary).Select(b => Pools[b.Name]).ToList(),
+            _backends.Replicas,
             BalancingPolicies.Create(config.Routing.ReadBalancing),
             loggerFactory.CreateLogger("Switchyard.Routing"));
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
+        _metricsPoolWait = Metrics.PoolWait;
         if (config.Digests.Enabled)
         {
             Digests = new DigestStatistics(config.Digests.MaxDigests);
@@ -46,7 +50,7 @@ internal sealed class ProxyContext : IAsyncDisposable
         {
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
             Monitor.Shunned = Metrics.BackendShunned;
-            Monitor.HungReplica = backend => Pools[backend.Name].AbortInUse();
+            Monitor.HungReplica = backend => PoolOf(backend).AbortInUse();
         }
     }
 
@@ -59,10 +63,16 @@ internal sealed class ProxyContext : IAsyncDisposable
     public DigestStatistics? Digests { get; }
     public ILoggerFactory LoggerFactory { get; }
     public UserDirectory Users { get; }
-    public IReadOnlyList<BackendEndpoint> Backends { get; }
-    public IReadOnlyDictionary<string, BackendPool> Pools { get; }
-    public BackendEndpoint Primary { get; }
-    public BackendPool PrimaryPool => Pools[Primary.Name];
+    /// <summary>The backends in force with their pools, swapped whole by a reload that changes replicas: a reader that
+    /// needs the list and the pools together takes this once.</summary>
+    public BackendSet BackendSet => _backends;
+    public IReadOnlyList<BackendEndpoint> Backends => _backends.Backends;
+    public IReadOnlyDictionary<string, BackendPool> Pools => _backends.Pools;
+    /// <summary>The primary the proxy started with: changing it needs a restart.</summary>
+    public BackendEndpoint Primary => _backends.Primary;
+    public BackendPool PrimaryPool => _backends.PrimaryPool;
+    /// <summary>Pools of replicas a reload removed, until their last connection in use came back.</summary>
+    public IReadOnlyList<BackendPool> DrainingPools => _draining;
     public ReplicaSelector Replicas { get; }
     /// <summary>Which SQL texts some client still has prepared: backend statements of the others get closed.</summary>
     public StatementRegistry Statements { get; }
@@ -77,6 +87,48 @@ internal sealed class ProxyContext : IAsyncDisposable
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
 
+    /// <summary>The pool <paramref name="endpoint"/>'s connections belong to, also while it drains after a reload
+    /// removed it. Allocation-free.</summary>
+    public BackendPool PoolOf(BackendEndpoint endpoint)
+    {
+        if (_backends.Pools.TryGetValue(endpoint.Name, out var pool) && ReferenceEquals(pool.Endpoint, endpoint))
+            return pool;
+        foreach (var draining in _draining)
+        {
+            if (ReferenceEquals(draining.Endpoint, endpoint))
+                return draining;
+        }
+        throw new InvalidOperationException($"backend {endpoint} has no pool");
+    }
+
+    internal BackendPool CreatePool(BackendEndpoint endpoint) =>
+        new(endpoint, _connector, Config.Pool, LoggerFactory.CreateLogger("Switchyard.Pool")) { Waited = _metricsPoolWait };
+
+    private Action<string>? _metricsPoolWait;
+
+    /// <summary>Applies a change of replicas (see <see cref="BackendReconfiguration"/>): the draining pools are
+    /// published before the set that no longer holds them, so <see cref="PoolOf"/> finds every pool at any moment.</summary>
+    internal void SwapBackends(BackendSet next, IReadOnlyList<BackendPool> removed)
+    {
+        if (removed.Count > 0)
+        {
+            lock (_drainingLock)
+                _draining = [.. _draining, .. removed];
+        }
+        _backends = next;
+        Replicas.Replace(next.Replicas);
+        Metrics.ReplaceBackends(next.Backends, next.Pools);
+    }
+
+    /// <summary>A drained pool was disposed: forget it.</summary>
+    internal void Drained(BackendPool pool)
+    {
+        lock (_drainingLock)
+            _draining = [.. _draining.Where(p => p != pool)];
+    }
+
+    private readonly Lock _drainingLock = new();
+
     public uint NextSessionId() => (uint)Interlocked.Increment(ref _lastSessionId);
 
     public async ValueTask DisposeAsync()
@@ -84,6 +136,8 @@ internal sealed class ProxyContext : IAsyncDisposable
         if (Monitor is not null)
             await Monitor.DisposeAsync().ConfigureAwait(false);
         foreach (var pool in Pools.Values)
+            await pool.DisposeAsync().ConfigureAwait(false);
+        foreach (var pool in _draining)
             await pool.DisposeAsync().ConfigureAwait(false);
     }
 }

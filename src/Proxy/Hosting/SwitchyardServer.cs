@@ -33,12 +33,18 @@ public sealed class SwitchyardServer : IAsyncDisposable
         _logger = logger;
         _configMetrics = new ConfigMetrics(context.Metrics.Registry, () => context.Live.Current.Rules);
         _configMetrics.Loaded(TimeProvider.System.GetUtcNow());
-        // Users take effect for the next authentication; rules are read from Config.Current per statement.
+        // Users take effect for the next authentication; rules are read from Config.Current per statement; replicas
+        // are added to and removed from rotation.
         context.Live.Changed += next => context.Users.Replace(next.Users);
+        BackendReconfiguration = new BackendReconfiguration(context, logger);
+        context.Live.Changed += BackendReconfiguration.Apply;
     }
 
     /// <summary>The configuration in force; a reload publishes a new one here (see <see cref="LiveConfig.Changed"/>).</summary>
     public LiveConfig Config => _context.Live;
+
+    /// <summary>Applies reloaded replicas; its drains are awaited by tests.</summary>
+    internal BackendReconfiguration BackendReconfiguration { get; }
 
     /// <summary>Reload counters, for tests.</summary>
     internal ConfigMetrics ConfigMetrics => _configMetrics;
@@ -47,8 +53,8 @@ public sealed class SwitchyardServer : IAsyncDisposable
     internal ConfigWatcher? ConfigWatcher => _configWatcher;
 
     /// <summary>Reloads <paramref name="path"/> when it changes and on SIGHUP, publishing each valid version through
-    /// <see cref="Config"/>. Only users and rules apply without a restart; other changed sections are logged as
-    /// needing one.</summary>
+    /// <see cref="Config"/>. Users, rules and replicas apply without a restart; other changed sections (the primary
+    /// among them) are logged as needing one.</summary>
     public void WatchConfiguration(string path, TimeSpan? debounce = null, bool handleSighup = true)
     {
         if (_configWatcher is not null)

@@ -106,10 +106,12 @@ internal static class StatusDocument
 
     private static IEnumerable<BackendRow> Rows(ProxyContext context)
     {
-        foreach (var backend in context.Backends)
+        // One snapshot: a reload swapping the backends meanwhile cannot pair a backend with a missing pool.
+        var set = context.BackendSet;
+        foreach (var backend in set.Backends)
         {
             var health = backend.Health;
-            var pool = context.Pools[backend.Name];
+            var pool = set.Pools[backend.Name];
             yield return new BackendRow(
                 backend.Name,
                 backend.Address,

@@ -126,6 +126,18 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1808, Level = LogLevel.Error, Message = "Configuration {Path}: the reload failed unexpectedly; the running configuration is kept")]
     public static partial void ConfigReloadCrashed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1850, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}) added by a reload: in rotation {When}")]
+    public static partial void BackendAdded(ILogger logger, string backend, string address, string when);
+
+    [LoggerMessage(EventId = 1851, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}) removed by a reload: no new statements; draining {Leased} connection(s) in use")]
+    public static partial void BackendRemoved(ILogger logger, string backend, string address, int leased);
+
+    [LoggerMessage(EventId = 1852, Level = LogLevel.Information, Message = "Backend {Backend} ({Address}) drained in {ElapsedMs} ms: its pool is closed")]
+    public static partial void BackendDrained(ILogger logger, string backend, string address, long elapsedMs);
+
+    [LoggerMessage(EventId = 1853, Level = LogLevel.Error, Message = "Backend {Backend} ({Address}): draining after its removal failed")]
+    public static partial void BackendDrainFailed(ILogger logger, string backend, string address, Exception exception);
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Health monitor started: {Backends} backends every {IntervalMs} ms, check timeout {TimeoutMs} ms, as user {User}, heartbeat {Heartbeat}")]
     public static partial void MonitorStarted(ILogger logger, int backends, long intervalMs, long timeoutMs, string user, bool heartbeat);
 

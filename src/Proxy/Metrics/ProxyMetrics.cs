@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using Prometheus;
 using Switchyard.Proxy.Backends;
 using Switchyard.Routing.Classification;
@@ -27,8 +26,15 @@ internal sealed class ProxyMetrics
     /// <summary>Health state label values, indexed by <see cref="HealthState"/>.</summary>
     private static readonly string[] StateNames = Enum.GetValues<HealthState>().Select(ToLabel).ToArray();
 
-    private readonly IReadOnlyList<BackendEndpoint> _backends;
-    private readonly IReadOnlyDictionary<string, BackendPool> _pools;
+    // Swapped together by a reload (ReplaceBackends) under _backendsLock, which the scrape-time refresh also takes,
+    // so a scrape never re-creates the series of a backend just removed.
+    private IReadOnlyList<BackendEndpoint> _backends;
+    private IReadOnlyDictionary<string, BackendPool> _pools;
+    private readonly Lock _backendsLock = new();
+    private readonly Histogram _checkDuration;
+    private readonly Counter _checkFailures;
+    private readonly Counter _shunned;
+    private readonly Counter _poolWaits;
 
     private readonly Gauge _backendUp;
     private readonly Gauge _backendState;
@@ -48,7 +54,7 @@ internal sealed class ProxyMetrics
     private readonly ConcurrentDictionary<string, Counter.Child> _fallbackChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter.Child> _errorChildren = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Gauge.Child> _pinnedChildren = new(StringComparer.Ordinal);
-    private readonly FrozenDictionary<string, BackendChildren> _perBackend;
+    private readonly ConcurrentDictionary<string, BackendChildren> _perBackend = new(StringComparer.Ordinal);
 
     public ProxyMetrics(IReadOnlyList<BackendEndpoint> backends, IReadOnlyDictionary<string, BackendPool> pools)
     {
@@ -65,17 +71,17 @@ internal sealed class ProxyMetrics
             "Measured replication lag of a replica in seconds; absent while unknown (a NULL lag is never reported as 0).", "backend");
         _lagBytes = factory.CreateGauge("switchyard_backend_replication_lag_bytes",
             "How far a replica's applied position is behind the primary's binlog, in bytes; absent while unknown.", "backend");
-        var checkDuration = factory.CreateHistogram("switchyard_monitor_check_duration_seconds",
+        var checkDuration = _checkDuration = factory.CreateHistogram("switchyard_monitor_check_duration_seconds",
             "Duration of one monitor check of a backend.", new HistogramConfiguration
             {
                 LabelNames = ["backend"],
                 Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14), // 0.5 ms .. ~4 s
             });
-        var checkFailures = factory.CreateCounter("switchyard_monitor_check_failures_total",
+        var checkFailures = _checkFailures = factory.CreateCounter("switchyard_monitor_check_failures_total",
             "Monitor checks of a backend that failed or timed out.", "backend");
-        var shunned = factory.CreateCounter("switchyard_backend_shunned_total",
+        var shunned = _shunned = factory.CreateCounter("switchyard_backend_shunned_total",
             "Times a backend was shunned: too many connection errors met by client traffic within the shun window.", "backend");
-        var poolWaits = factory.CreateCounter("switchyard_pool_waits_total",
+        var poolWaits = _poolWaits = factory.CreateCounter("switchyard_pool_waits_total",
             "Leases that had to wait for a free connection because the backend's pool was at its limit.", "backend");
         _clientConnections = factory.CreateGauge("switchyard_client_connections", "Client connections currently open.");
         _backendConnections = factory.CreateGauge("switchyard_backend_connections",
@@ -103,18 +109,8 @@ internal sealed class ProxyMetrics
                 _queryChildren[r, c] = _queries.WithLabels(RouteNames[r], ClassNames[c]);
         }
 
-        _perBackend = backends.ToFrozenDictionary(b => b.Name, b => new BackendChildren(
-            checkDuration.WithLabels(b.Name),
-            checkFailures.WithLabels(b.Name),
-            poolWaits.WithLabels(b.Name),
-            shunned.WithLabels(b.Name)), StringComparer.Ordinal);
         foreach (var backend in backends)
-        {
-            // Present from the first scrape, at 0, so that rate() and absent() behave.
-            _perBackend[backend.Name].CheckFailures.Publish();
-            _perBackend[backend.Name].PoolWaits.Publish();
-            _perBackend[backend.Name].Shunned.Publish();
-        }
+            AddBackend(backend.Name);
 
         Registry.AddBeforeCollectCallback(RefreshBackendGauges);
     }
@@ -217,6 +213,48 @@ internal sealed class ProxyMetrics
             children.Shunned.Inc();
     }
 
+    /// <summary>A reload changed the backends: series of the ones gone are removed (a removed backend must not linger
+    /// as down in dashboards), the new ones start at 0.</summary>
+    public void ReplaceBackends(IReadOnlyList<BackendEndpoint> backends, IReadOnlyDictionary<string, BackendPool> pools)
+    {
+        lock (_backendsLock)
+        {
+            var before = _backends;
+            _backends = backends;
+            _pools = pools;
+            foreach (var gone in before.Where(b => !backends.Any(n => n.Name == b.Name)))
+                RemoveBackend(gone.Name);
+            foreach (var added in backends.Where(b => !_perBackend.ContainsKey(b.Name)))
+                AddBackend(added.Name);
+        }
+    }
+
+    private void AddBackend(string name)
+    {
+        var children = new BackendChildren(_checkDuration.WithLabels(name), _checkFailures.WithLabels(name), _poolWaits.WithLabels(name), _shunned.WithLabels(name));
+        // Present from the first scrape, at 0, so that rate() and absent() behave.
+        children.CheckFailures.Publish();
+        children.PoolWaits.Publish();
+        children.Shunned.Publish();
+        _perBackend[name] = children;
+    }
+
+    private void RemoveBackend(string name)
+    {
+        _perBackend.TryRemove(name, out _);
+        _checkDuration.RemoveLabelled(name);
+        _checkFailures.RemoveLabelled(name);
+        _poolWaits.RemoveLabelled(name);
+        _shunned.RemoveLabelled(name);
+        _backendUp.RemoveLabelled(name);
+        _lagSeconds.RemoveLabelled(name);
+        _lagBytes.RemoveLabelled(name);
+        foreach (var state in StateNames)
+            _backendState.RemoveLabelled(name, state);
+        _backendConnections.RemoveLabelled(name, "idle");
+        _backendConnections.RemoveLabelled(name, "in_use");
+    }
+
     /// <summary>Whether a backend counts as up: it answers, even if its replication is behind or broken.</summary>
     internal static bool IsUp(BackendEndpoint backend) => backend.Health switch
     {
@@ -235,6 +273,12 @@ internal sealed class ProxyMetrics
     };
 
     private void RefreshBackendGauges()
+    {
+        lock (_backendsLock)
+            RefreshBackendGaugesLocked();
+    }
+
+    private void RefreshBackendGaugesLocked()
     {
         foreach (var backend in _backends)
         {

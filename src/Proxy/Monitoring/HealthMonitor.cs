@@ -7,7 +7,8 @@ using Switchyard.Routing.Health;
 namespace Switchyard.Proxy.Monitoring;
 
 /// <summary>Runs one <see cref="BackendMonitor"/> loop per backend (and the heartbeat writer on the primary when
-/// the heartbeat is on). Started after the proxy's warm-up, stopped before the pools are disposed.</summary>
+/// the heartbeat is on). Started after the proxy's warm-up, stopped before the pools are disposed. A reload adds and
+/// removes replicas' loops one by one (<see cref="Add"/>, <see cref="RemoveAsync"/>); the others run on untouched.</summary>
 internal sealed class HealthMonitor : IAsyncDisposable
 {
     private readonly MonitorConfig _config;
@@ -16,6 +17,11 @@ internal sealed class HealthMonitor : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly HeartbeatWriter? _heartbeat;
     private volatile PrimaryBinlog? _primaryBinlog;
+    private readonly TimeProvider _time;
+    // Each backend's loop, with its own stop so that one can end without the others: swapped whole, read by tests.
+    private volatile Loop[] _monitors;
+    private readonly Lock _changing = new();
+    private bool _started;
 
     public HealthMonitor(SwitchyardConfig config, IReadOnlyList<BackendEndpoint> backends, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -23,16 +29,9 @@ internal sealed class HealthMonitor : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("Switchyard.Monitor");
         var credentials = _config.Credentials ?? config.BackendCredentials;
         Credentials = credentials;
+        _time = time;
         HeartbeatTable = _config.Heartbeat.Enabled ? _config.Heartbeat.Table : null;
-        Monitors = backends.Select(b => new BackendMonitor(
-            b, this,
-            MonitorConnection.ConnectionString(b.Config.Host, b.Config.Port, credentials.User, credentials.Password, _config.CheckTimeout),
-            new HealthThresholds(b.Config.MaxReplicationLag ?? _config.MaxReplicationLag, _config.LagRecoveryRatio, _config.FailuresToDown, _config.SuccessesToOnline)
-            {
-                ShunAfterErrors = _config.ShunAfterErrors,
-                ShunWindow = _config.ShunWindow,
-            },
-            _config.CheckTimeout, time, _logger)).ToList();
+        _monitors = [.. backends.Select(b => new Loop(Create(b)))];
         if (HeartbeatTable is not null && backends.FirstOrDefault(b => b.IsPrimary) is { } primary)
         {
             var connection = new MonitorConnection(
@@ -42,7 +41,45 @@ internal sealed class HealthMonitor : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<BackendMonitor> Monitors { get; }
+    public IReadOnlyList<BackendMonitor> Monitors => Array.ConvertAll(_monitors, l => l.Monitor);
+
+    private BackendMonitor Create(BackendEndpoint b) => new(
+        b, this,
+        MonitorConnection.ConnectionString(b.Config.Host, b.Config.Port, Credentials.User, Credentials.Password, _config.CheckTimeout),
+        new HealthThresholds(b.Config.MaxReplicationLag ?? _config.MaxReplicationLag, _config.LagRecoveryRatio, _config.FailuresToDown, _config.SuccessesToOnline)
+        {
+            ShunAfterErrors = _config.ShunAfterErrors,
+            ShunWindow = _config.ShunWindow,
+        },
+        _config.CheckTimeout, _time, _logger);
+
+    /// <summary>Starts checking <paramref name="backend"/> (a replica a reload added). Until its first check it is
+    /// <see cref="BackendHealth.Unchecked"/>, which no read is routed to: it enters rotation when a check finds it online.</summary>
+    public void Add(BackendEndpoint backend)
+    {
+        backend.Health = BackendHealth.Unchecked;
+        var loop = new Loop(Create(backend));
+        lock (_changing)
+        {
+            _monitors = [.. _monitors, loop];
+            if (_started)
+                loop.Start(_config.Interval, _stopping.Token);
+        }
+    }
+
+    /// <summary>Stops checking <paramref name="backend"/> (a reload removed it) and closes its monitor connection.</summary>
+    public async Task RemoveAsync(BackendEndpoint backend)
+    {
+        Loop? loop;
+        lock (_changing)
+        {
+            loop = Array.Find(_monitors, l => ReferenceEquals(l.Monitor.Endpoint, backend));
+            if (loop is null)
+                return;
+            _monitors = [.. _monitors.Where(l => l != loop)];
+        }
+        await loop.StopAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Told of every check: backend name, duration, whether it failed (the metrics count them).</summary>
     public Action<string, TimeSpan, bool>? CheckCompleted { get; set; }
@@ -75,9 +112,13 @@ internal sealed class HealthMonitor : IAsyncDisposable
 
     public void Start()
     {
-        Log.MonitorStarted(_logger, Monitors.Count, (long)_config.Interval.TotalMilliseconds, (long)_config.CheckTimeout.TotalMilliseconds, Credentials.User, HeartbeatTable is not null);
-        foreach (var monitor in Monitors)
-            _loops.Add(Task.Run(() => monitor.RunAsync(_config.Interval, _stopping.Token), CancellationToken.None));
+        lock (_changing)
+        {
+            _started = true;
+            Log.MonitorStarted(_logger, _monitors.Length, (long)_config.Interval.TotalMilliseconds, (long)_config.CheckTimeout.TotalMilliseconds, Credentials.User, HeartbeatTable is not null);
+            foreach (var loop in _monitors)
+                loop.Start(_config.Interval, _stopping.Token);
+        }
         if (_heartbeat is not null)
             _loops.Add(Task.Run(() => _heartbeat.RunAsync(_config.Heartbeat.Interval, _stopping.Token), CancellationToken.None));
     }
@@ -98,10 +139,49 @@ internal sealed class HealthMonitor : IAsyncDisposable
         {
             // Stopping.
         }
-        foreach (var monitor in Monitors)
-            await monitor.DisposeAsync().ConfigureAwait(false);
+        Loop[] all;
+        lock (_changing)
+        {
+            all = _monitors;
+            _monitors = [];
+        }
+        foreach (var loop in all)
+            await loop.StopAsync().ConfigureAwait(false);
         if (_heartbeat is not null)
             await _heartbeat.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    /// <summary>One backend's check loop and the stop that ends it alone.</summary>
+    private sealed class Loop(BackendMonitor monitor)
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private Task _run = Task.CompletedTask;
+        private CancellationTokenSource? _linked;
+
+        public BackendMonitor Monitor => monitor;
+
+        public void Start(TimeSpan interval, CancellationToken stopping)
+        {
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
+            var token = _linked.Token;
+            _run = Task.Run(() => monitor.RunAsync(interval, token), CancellationToken.None);
+        }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+            await monitor.DisposeAsync().ConfigureAwait(false);
+            _linked?.Dispose();
+            _stop.Dispose();
+        }
     }
 }

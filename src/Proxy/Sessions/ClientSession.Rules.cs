@@ -45,7 +45,7 @@ internal sealed partial class ClientSession
     }
 
     private StatementTimeout? StartTimeout(in StatementPolicy policy, BackendConnection backend) =>
-        policy.Timeout is { } limit
-            ? StatementTimeout.Start(limit, policy.Rule!.Name, backend, _context.Pools[backend.Endpoint.Name], _logger, _id)
+        policy.Timeout is { } limit && _context.PoolOf(backend.Endpoint) is { } pool
+            ? StatementTimeout.Start(limit, policy.Rule!.Name, backend, pool, _logger, _id)
             : null;
 }

@@ -157,7 +157,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             if (Schema is null)
             {
                 // No command unselects a database: start from a fresh connection state instead.
-                await context.Pools[connection.Endpoint.Name].ResetAsync(connection, cancellationToken).ConfigureAwait(false);
+                await context.PoolOf(connection.Endpoint).ResetAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -304,7 +304,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             return;
         _held = null;
         _heldForNextOnly = false;
-        var pool = context.Pools[connection.Endpoint.Name];
+        var pool = context.PoolOf(connection.Endpoint);
         if (connection.IsBroken)
         {
             await pool.DiscardAsync(connection, "broken").ConfigureAwait(false);

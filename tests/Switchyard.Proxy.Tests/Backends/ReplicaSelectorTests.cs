@@ -33,6 +33,39 @@ public sealed class ReplicaSelectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Replace_WhileAStatementRetries_ItsTriedBitsStillMeanTheSameReplicas()
+    {
+        var replicas = Pools(3);
+        var selector = new ReplicaSelector(replicas, new RoundRobinPolicy(), NullLogger.Instance);
+        // Round-robin takes them in turn: r0, then r1, whose bit is the statement's tried mask.
+        selector.Choose(0, out _);
+        Assert.Same(replicas[1], selector.Choose(0, out var tried));
+
+        // A reload removes r0, so r1 and r2 move up the list: r1's bit (tried) must still mean r1, not r2.
+        selector.Replace([replicas[1], replicas[2]]);
+
+        Assert.Same(replicas[2], selector.Choose(tried, out _));
+        Assert.Same(replicas[2], selector.Choose(tried, out _));
+        Assert.Equal(2, selector.Count);
+    }
+
+    [Fact]
+    public void Replace_NewReplica_TakesAFreedSlotAndIsChosen()
+    {
+        var replicas = Pools(3);
+        var selector = new ReplicaSelector(replicas[..2], new RoundRobinPolicy(), NullLogger.Instance);
+        selector.Choose(0, out var bitOfR0);
+
+        selector.Replace([replicas[1], replicas[2]]);
+
+        var chosen = Enumerable.Range(0, 4).Select(_ => selector.Choose(0, out ulong _)).ToList();
+        Assert.Contains(replicas[2], chosen);
+        Assert.DoesNotContain(replicas[0], chosen);
+        // r2 inherited r0's slot: a statement that had tried r0 skips it once, never r1.
+        Assert.Same(replicas[1], selector.Choose(bitOfR0, out _));
+    }
+
+    [Fact]
     public void Choose_RoundRobin_TakesEachInTurn()
     {
         var replicas = Pools(3);
