@@ -21,29 +21,7 @@ public static class TrackedGtids
     public static bool TryFind(ReadOnlySpan<byte> okPayload, out ReadOnlySpan<byte> gtids)
     {
         gtids = default;
-        if (okPayload.IsEmpty)
-            return false;
-        try
-        {
-            var ok = OkPacket.Parse(okPayload, sessionTrack: true);
-            var reader = new SessionStateReader(ok.SessionStateChanges);
-            var found = false;
-            while (reader.MoveNext())
-            {
-                // The last entry wins, as for tracked variables.
-                if (reader.Type == SessionStateType.Gtids && TryReadEntry(reader.Name, out var text))
-                {
-                    gtids = text;
-                    found = true;
-                }
-            }
-            return found;
-        }
-        catch (ProtocolException)
-        {
-            gtids = default;
-            return false;
-        }
+        return SessionStateReader.TryFindLast(okPayload, SessionStateType.Gtids, default, out var entry, out _) && TryReadEntry(entry, out gtids);
     }
 
     /// <summary>Decodes one entry's data (what follows its length): the encoding specification byte and the

@@ -8,31 +8,6 @@ public static class TrackedVariable
     /// <summary>True when <paramref name="okPayload"/> (an OK packet of a connection with CLIENT_SESSION_TRACK) reports
     /// a new value of <paramref name="name"/>; a malformed packet is simply "not found" (never an exception): the
     /// caller then knows nothing, which it must treat as such.</summary>
-    public static bool TryFind(ReadOnlySpan<byte> okPayload, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
-    {
-        value = default;
-        if (okPayload.IsEmpty)
-            return false;
-        try
-        {
-            var ok = OkPacket.Parse(okPayload, sessionTrack: true);
-            var reader = new SessionStateReader(ok.SessionStateChanges);
-            var found = false;
-            while (reader.MoveNext())
-            {
-                // The last entry wins if the server reports the variable twice.
-                if (reader.Type == SessionStateType.SystemVariables && reader.Name.SequenceEqual(name))
-                {
-                    value = reader.Value;
-                    found = true;
-                }
-            }
-            return found;
-        }
-        catch (ProtocolException)
-        {
-            value = default;
-            return false;
-        }
-    }
+    public static bool TryFind(ReadOnlySpan<byte> okPayload, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value) =>
+        SessionStateReader.TryFindLast(okPayload, SessionStateType.SystemVariables, name, out _, out value);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using Switchyard.Protocol;
@@ -65,6 +66,7 @@ internal sealed partial class ClientSession
     /// trip per write): SELECT @@last_gtid on MariaDB; on MySQL, which keeps no per-session last GTID,
     /// SELECT @@global.gtid_executed, a superset of the write (everything the primary committed so far), so a read
     /// may wait for a little more than its own write but never less.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask NoteWriteAsync(StatementTags tags, CommandOutcome outcome, CancellationToken cancellationToken)
     {
         var held = _backends.Held!;

@@ -86,13 +86,12 @@ internal sealed partial class ClientSession
             return await BlockAsync(policy, buffer, cancellationToken).ConfigureAwait(false);
         var tags = policy.Apply(consistency.Tags);
         var target = PlanRead(policy.Apply(RoutePlanner.Route(statement, _backends.RouteState(statement)), statement), tags, out var plan, out var level);
-        _backends.RouteGroup = policy.Group;
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
         var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
         for (var attempt = 1; ; attempt++)
         {
-            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
+            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan, policy.Group).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
             await using var timeout = StartTimeout(policy, backend);
@@ -104,22 +103,11 @@ internal sealed partial class ClientSession
                     return lost;
                 break;
             }
-            try
-            {
-                await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, keepRequest: true).ConfigureAwait(false);
-                await _forwarder.ForwardResponseAsync(ResponseShape.ResultSets, backend, cancellationToken).ConfigureAwait(false);
-                _forwarder.ReleaseRequest(buffer);
+            var (retry, failed, replayEnd) = await ForwardReplayableAsync(buffer, backend, ResponseShape.ResultSets, attempt <= _context.Replicas.Count, cancellationToken).ConfigureAwait(false);
+            if (failed)
+                return replayEnd;
+            if (!retry)
                 break;
-            }
-            catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
-            {
-                await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
-            }
-            catch (BackendLostException e)
-            {
-                _forwarder.ReleaseRequest(buffer);
-                return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
-            }
         }
         var outcome = _forwarder.LastOutcome(hasStatus: true);
         RecordQuery(statement, started, level, policy.Digest, outcome.IsError);
@@ -128,6 +116,33 @@ internal sealed partial class ClientSession
         await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
         await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>Sends a command that stays in the client's buffer (see <see cref="CommandForwarder.IsWhole"/>) to a replica
+    /// and streams its answer. When the replica fails before its first byte and <paramref name="mayRetry"/>, it is
+    /// skipped and <c>Retry</c> tells the caller to send the command elsewhere; any other loss of the backend is
+    /// reported to the client (<c>Failed</c>, with the reason to end the session, if any).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(bool Retry, bool Failed, string? EndReason)> ForwardReplayableAsync(ReadOnlySequence<byte> buffer, BackendConnection backend, ResponseShape shape,
+        bool mayRetry, CancellationToken cancellationToken, uint? clientStatementId = null)
+    {
+        try
+        {
+            await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, keepRequest: true).ConfigureAwait(false);
+            await _forwarder.ForwardResponseAsync(shape, backend, cancellationToken, clientStatementId).ConfigureAwait(false);
+            _forwarder.ReleaseRequest(buffer);
+            return (false, false, null);
+        }
+        catch (BackendLostException e) when (!e.ClientSawBytes && mayRetry)
+        {
+            await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
+            return (true, false, null);
+        }
+        catch (BackendLostException e)
+        {
+            _forwarder.ReleaseRequest(buffer);
+            return (false, true, await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>A replica failed before answering a read: it is skipped for a while and its connection dropped, and the
@@ -194,12 +209,12 @@ internal sealed partial class ClientSession
     /// client gets an error naming the reason; when the session's pinned connection is gone, the session ends.
     /// </summary>
     private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken,
-        ReadPlan? plan = null)
+        ReadPlan? plan = null, string? group = null)
     {
         ErrPacket error;
         try
         {
-            return (await _backends.AcquireAsync(target, cancellationToken, plan).ConfigureAwait(false), null);
+            return (await _backends.AcquireAsync(target, cancellationToken, plan, group).ConfigureAwait(false), null);
         }
         catch (BackendUnavailableException e)
         {

@@ -53,7 +53,6 @@ internal sealed partial class ClientSession
             return await BlockAsync(policy, buffer, cancellationToken).ConfigureAwait(false);
         var sql = Encoding.UTF8.GetString(buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1));
         var target = RoutePlanner.Route(statement, _backends.RouteState(statement));
-        _backends.RouteGroup = policy.Group;
         // As for reads: a PREPARE sent to a replica stays in the client's buffer until answered, so that a replica
         // failing before its first byte is replaced without the client noticing.
         var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
@@ -61,7 +60,7 @@ internal sealed partial class ClientSession
         BackendConnection backend;
         for (var attempt = 1; ; attempt++)
         {
-            var (acquired, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
+            var (acquired, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, group: policy.Group).ConfigureAwait(false);
             if (acquired is null)
                 return endReason;
             backend = acquired;
@@ -72,22 +71,11 @@ internal sealed partial class ClientSession
                     return lost;
                 break;
             }
-            try
-            {
-                await _forwarder.ForwardRequestAsync(buffer, backend, cancellationToken, keepRequest: true).ConfigureAwait(false);
-                await _forwarder.ForwardResponseAsync(ResponseShape.Prepare, backend, cancellationToken, id).ConfigureAwait(false);
-                _forwarder.ReleaseRequest(buffer);
+            var (retry, failed, replayEnd) = await ForwardReplayableAsync(buffer, backend, ResponseShape.Prepare, attempt <= _context.Replicas.Count, cancellationToken, id).ConfigureAwait(false);
+            if (failed)
+                return replayEnd;
+            if (!retry)
                 break;
-            }
-            catch (BackendLostException e) when (!e.ClientSawBytes && attempt <= _context.Replicas.Count)
-            {
-                await RetryElsewhereAsync(backend, e.Message).ConfigureAwait(false);
-            }
-            catch (BackendLostException e)
-            {
-                _forwarder.ReleaseRequest(buffer);
-                return await CommandFailedAsync(e, backend, cancellationToken).ConfigureAwait(false);
-            }
         }
         var outcome = _forwarder.LastOutcome(hasStatus: false);
         if (!outcome.IsError)
@@ -115,8 +103,7 @@ internal sealed partial class ClientSession
         for (var attempt = 1; ; attempt++)
         {
             var target = TargetFor(statement, out var plan, out var level);
-            _backends.RouteGroup = statement.Policy.Group;
-            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan).ConfigureAwait(false);
+            var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan, statement.Policy.Group).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
             await using var timeout = StartTimeout(statement.Policy, backend);
@@ -237,7 +224,7 @@ internal sealed partial class ClientSession
         BackendConnection backend;
         try
         {
-            backend = await _backends.AcquireAsync(TargetFor(statement), cancellationToken).ConfigureAwait(false);
+            backend = await _backends.AcquireAsync(TargetFor(statement), cancellationToken, group: statement.Policy.Group).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException or SessionStateException or PinnedBackendLostException or IOException)
         {

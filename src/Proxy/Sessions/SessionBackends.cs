@@ -41,8 +41,9 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
 
     public BackendConnection? Held => _held;
 
-    /// <summary>The backend group a routing rule restricts the current statement's replica to (null: any replica).</summary>
-    public string? RouteGroup { get; set; }
+    /// <summary>The backend group a routing rule restricts the replica of the lease in progress to (null: any replica);
+    /// set by each <see cref="AcquireAsync"/>.</summary>
+    private string? RouteGroup { get; set; }
 
     /// <summary>The held connection is kept only in case the next statement asks about the last one: it may be
     /// given back while the client is idle (see ReleaseIfHeldForNextOnlyAsync).</summary>
@@ -64,8 +65,10 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     /// <summary>Gets the connection for <paramref name="target"/> with the session's state applied.</summary>
     /// <exception cref="PinnedBackendLostException">The pinned connection died: its state is lost.</exception>
     /// <param name="plan">For a read meant for a replica: what its consistency requires of the replica (null: nothing).</param>
-    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan = null)
+    /// <param name="group">A routing rule's backend group: a replica is taken only from it.</param>
+    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan = null, string? group = null)
     {
+        RouteGroup = group;
         if (target == RouteTarget.Current && _held is { } held)
         {
             if (held.IsBroken && IsPinned)
