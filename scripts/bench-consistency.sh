@@ -105,30 +105,11 @@ monitor:
     interval: 100ms
 consistency:
 $consistency
-users:
-  - name: app
-    password: app
-backends:
-  - name: primary
-    address: 127.0.0.1:$PRIMARY_PORT
-    role: primary
-  - name: replica1
-    address: 127.0.0.1:$REPLICA1_PORT
-  - name: replica2
-    address: 127.0.0.1:$REPLICA2_PORT
 YAML
+    cluster_users_and_backends_yaml >>"$TMP/switchyard.yaml"
 }
 
-start_proxy() {
-    DOTNET_NOLOGO=1 dotnet "$PROXY_DLL" --config "$TMP/switchyard.yaml" >"$TMP/proxy.log" 2>&1 </dev/null &
-    PROXY_PID=$!
-    local deadline=$((SECONDS + 30))
-    until port_open "$PORT"; do
-        kill -0 "$PROXY_PID" 2>/dev/null || { cat "$TMP/proxy.log" >&2; PROXY_PID=""; die "the proxy exited during start-up"; }
-        ((SECONDS < deadline)) || die "the proxy did not listen on $PORT within 30 s"
-        sleep 0.1
-    done
-}
+start_proxy() { launch_proxy "$PROXY_DLL" "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PORT"; }
 
 # The monitor's view of replica 1's lag (from /metrics), so that every mode starts from the same, visible lag.
 wait_lag_visible() {

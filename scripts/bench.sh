@@ -193,15 +193,7 @@ proxy_config() {
 start_proxy() {
     port_open "$PORT" && die "127.0.0.1:$PORT is already in use; set BENCH_PORT"
     proxy_config
-    # The dll directly (not `dotnet run`): $! is then the proxy process itself, whose CPU time is measured.
-    DOTNET_NOLOGO=1 dotnet "$PROXY_DLL" --config "$TMP/switchyard.yaml" >"$TMP/proxy.log" 2>&1 </dev/null &
-    PROXY_PID=$!
-    local deadline=$((SECONDS + 30))
-    until port_open "$PORT"; do
-        kill -0 "$PROXY_PID" 2>/dev/null || { cat "$TMP/proxy.log" >&2; PROXY_PID=""; die "the proxy exited during start-up"; }
-        ((SECONDS < deadline)) || die "the proxy did not listen on $PORT within 30 s"
-        sleep 0.1
-    done
+    launch_proxy "$PROXY_DLL" "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PORT"
     log "proxy listening on 127.0.0.1:$PORT (pid $PROXY_PID)"
 }
 

@@ -45,22 +45,10 @@ monitor:
   password: monitor
   heartbeat:
     enabled: $2
-users:
-  - name: app
-    password: app
-backends:
-  - name: primary
-    address: 127.0.0.1:$PRIMARY_PORT
-    role: primary
-  - name: replica1
-    address: 127.0.0.1:$REPLICA1_PORT
-  - name: replica2
-    address: 127.0.0.1:$REPLICA2_PORT
 YAML
-    dotnet "$BINARY" --config "$config" >"$WORK/proxy.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do port_open "$mysql" && break; sleep 0.1; done
-    port_open "$mysql" || { cat "$WORK/proxy.log" >&2; die "the proxy did not start"; }
+    cluster_users_and_backends_yaml >>"$config"
+    launch_proxy "$BINARY" "$config" "$WORK/proxy.log" "$mysql"
+    pid=$PROXY_PID
     sleep "${WARMUP:-20}" # let start-up (JIT, first checks) finish before measuring
     local before after
     before=$(awk '{print $14 + $15}' "/proc/$pid/stat")

@@ -14,6 +14,38 @@ elapsed() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03d s' $((ms / 1000)) $(
 # True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp, no nc needed).
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The demo user and the local cluster's three backends, as YAML: the end of the configurations the measuring scripts
+# write (PRIMARY_PORT, REPLICA1_PORT and REPLICA2_PORT set by the caller).
+cluster_users_and_backends_yaml() {
+    cat <<YAML
+users:
+  - name: app
+    password: app
+backends:
+  - name: primary
+    address: 127.0.0.1:$PRIMARY_PORT
+    role: primary
+  - name: replica1
+    address: 127.0.0.1:$REPLICA1_PORT
+  - name: replica2
+    address: 127.0.0.1:$REPLICA2_PORT
+YAML
+}
+
+# launch_proxy DLL CONFIG LOG PORT: runs the proxy's dll (not `dotnet run`, so that PROXY_PID is the proxy process
+# itself, whose CPU time the benchmarks measure) in the background and waits until it listens on 127.0.0.1:PORT;
+# dies with its log if it exits first or does not listen within 30 s.
+launch_proxy() {
+    local dll=$1 config=$2 logfile=$3 port=$4 deadline=$((SECONDS + 30))
+    DOTNET_NOLOGO=1 dotnet "$dll" --config "$config" >"$logfile" 2>&1 </dev/null &
+    PROXY_PID=$!
+    until port_open "$port"; do
+        kill -0 "$PROXY_PID" 2>/dev/null || { cat "$logfile" >&2; PROXY_PID=""; die "the proxy exited during start-up"; }
+        ((SECONDS < deadline)) || die "the proxy did not listen on $port within 30 s"
+        sleep 0.1
+    done
+}
+
 # Install Debian packages that are missing. Runs `apt-get update` at most once per process.
 # A fresh CI machine has none of the MariaDB packages; a developer machine usually has them all,
 # so the common case costs one dpkg query and no network.

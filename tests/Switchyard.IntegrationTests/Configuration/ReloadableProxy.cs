@@ -67,7 +67,11 @@ internal sealed class ReloadableProxy : IAsyncDisposable
 
     /// <summary>The configuration for the test cluster, with the replicas <paramref name="replicas"/> names
     /// (replica1, replica2).</summary>
-    public static string Yaml(params string[] replicas) => $"""
+    public static string Yaml(params string[] replicas) => Yaml(replicas, rules: "[]");
+
+    /// <summary>As above, with a <c>rules:</c> section (YAML, list items indented by two spaces) and backend groups per
+    /// replica.</summary>
+    public static string Yaml(IReadOnlyList<string> replicas, string rules, IReadOnlyDictionary<string, string>? groups = null) => $"""
         listeners:
           mysql: 127.0.0.1:0
           http: 127.0.0.1:0
@@ -89,6 +93,11 @@ internal sealed class ReloadableProxy : IAsyncDisposable
           - name: primary
             address: {Cluster.Host}:{Cluster.PrimaryPort}
             role: primary
-        {string.Concat(replicas.Select(r => $"  - name: {r}\n    address: {Cluster.Host}:{(r == "replica1" ? Cluster.Replica1Port : Cluster.Replica2Port)}\n    role: replica\n"))}
+        {string.Concat(replicas.Select(r => Replica(r, groups?.GetValueOrDefault(r))))}rules:{(rules.TrimStart().StartsWith('[') ? " " + rules.Trim() : "\n" + rules)}
+
         """;
+
+    private static string Replica(string name, string? group) =>
+        $"  - name: {name}\n    address: {Cluster.Host}:{(name == "replica1" ? Cluster.Replica1Port : Cluster.Replica2Port)}\n    role: replica\n"
+        + (group is null ? "" : $"    groups: [{group}]\n");
 }

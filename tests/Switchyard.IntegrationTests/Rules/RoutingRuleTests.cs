@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MySqlConnector;
+using Switchyard.IntegrationTests.Configuration;
+using Switchyard.IntegrationTests.Monitoring;
 using Switchyard.IntegrationTests.Support;
+using Switchyard.Routing.Health;
 
 namespace Switchyard.IntegrationTests.Rules;
 
@@ -15,19 +18,19 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task ReloadAddingADigestRuleMovesThatShapeToThePrimaryUnderLoadAndAnInvalidFileChangesNothing()
     {
-        await using var proxy = await RulesProxy.StartAsync("  []");
+        await using var proxy = await StartAsync("  []");
         var load = new List<BackgroundClient>();
         try
         {
             for (var i = 0; i < 4; i++)
-                load.Add(await BackgroundClient.StartAsync(proxy.ConnectionString()));
-            await using var connection = new MySqlConnection(proxy.ConnectionString());
+                load.Add(await BackgroundClient.StartAsync(proxy.Connection()));
+            await using var connection = new MySqlConnection(proxy.Connection());
             await connection.OpenAsync();
 
             Assert.All(await ServerIdsAsync(connection, 20), id => Assert.Contains(id, Replication.ReplicaServerIds));
 
             // The rule names the shape with a literal of its own: it is normalised like the statements are.
-            await proxy.ReplaceRulesAsync("""
+            await ReplaceRulesAsync(proxy, """
                   - name: digest-to-primary
                     match:
                       digest: SELECT @@server_id, 'x' AS tag, 7 AS n
@@ -37,7 +40,9 @@ public sealed class RoutingRuleTests
             // Other shapes keep going to the replicas.
             Assert.All(await Routes.ServerIdsAsync(connection, 10), id => Assert.Contains(id, Replication.ReplicaServerIds));
 
-            await proxy.ReplaceAsync("rules: [ { route: nowhere-group } ]\nthis is: [not valid", expectValid: false);
+            var failures = proxy.Server.ConfigMetrics.Failures;
+            await proxy.ReplaceAsync("rules: [ { route: nowhere-group } ]\nthis is: [not valid");
+            Assert.Equal(failures + 1, proxy.Server.ConfigMetrics.Failures);
             Routes.AssertAllOnThePrimary(await ServerIdsAsync(connection, 20));
 
             foreach (var client in load)
@@ -53,14 +58,14 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task GroupRuleSendsMatchingReadsOnlyToReplicasOfThatGroup()
     {
-        await using var proxy = await RulesProxy.StartAsync("""
+        await using var proxy = await StartAsync("""
               - name: reports
                 match:
                   class: read
                   regex: 'report_marker'
                 route: reporting
             """);
-        await using var connection = new MySqlConnection(proxy.ConnectionString());
+        await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
 
         var grouped = await Routes.ServerIdsAsync(connection, 20, "SELECT @@server_id, 'report_marker'");
@@ -71,12 +76,12 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task ConsistencyRuleMakesMatchingReadsStrongUnlessTheStatementAsksOtherwise()
     {
-        await using var proxy = await RulesProxy.StartAsync("""
+        await using var proxy = await StartAsync("""
               - match:
                   regex: 'strong_marker'
                 consistency: strong
             """);
-        await using var connection = new MySqlConnection(proxy.ConnectionString());
+        await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
 
         Routes.AssertAllOnThePrimary(await Routes.ServerIdsAsync(connection, 10, "SELECT @@server_id, 'strong_marker'"));
@@ -88,13 +93,13 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task BlockRuleAnswersWithItsMessageAndTheSessionGoesOn()
     {
-        await using var proxy = await RulesProxy.StartAsync("""
+        await using var proxy = await StartAsync("""
               - name: no-drop
                 match:
                   regex: '^\s*DROP\s+DATABASE'
                 block: DROP DATABASE is not allowed through Switchyard
             """);
-        await using var connection = new MySqlConnection(proxy.ConnectionString());
+        await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
 
         var error = await Assert.ThrowsAsync<MySqlException>(() => Sql.ExecuteAsync(connection, "DROP DATABASE IF EXISTS no_such_database_here"));
@@ -109,13 +114,13 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task TimeoutRuleInterruptsALongStatementAndTheConnectionServesTheNextOne()
     {
-        await using var proxy = await RulesProxy.StartAsync("""
+        await using var proxy = await StartAsync("""
               - name: short-sleeps
                 match:
                   regex: 'SLEEP\(20\)'
                 timeout: 300ms
             """);
-        await using var connection = new MySqlConnection(proxy.ConnectionString());
+        await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
 
         var stopwatch = Stopwatch.StartNew();
@@ -130,8 +135,8 @@ public sealed class RoutingRuleTests
     [Fact]
     public async Task DigestsEndpointCountsStatementsByShapeAndRoute()
     {
-        await using var proxy = await RulesProxy.StartAsync("  []");
-        await using var connection = new MySqlConnection(proxy.ConnectionString());
+        await using var proxy = await StartAsync("  []");
+        await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
         await ServerIdsAsync(connection, 12);
 
@@ -145,6 +150,25 @@ public sealed class RoutingRuleTests
         var metrics = await MetricsScrape.GetAsync(proxy.Server, "/metrics");
         Assert.Contains("switchyard_digest_statements_total{digest=\"" + entry.GetProperty("digest").GetString() + "\"} 12", metrics);
     }
+
+    /// <summary>A proxy from a watched file (replica1 in group "reporting") with these rules, its replicas online.</summary>
+    private static async Task<ReloadableProxy> StartAsync(string rules)
+    {
+        var proxy = await ReloadableProxy.StartAsync(ConfigWith(rules));
+        foreach (var replica in new[] { "replica1", "replica2" })
+            await proxy.Server.WaitForStateAsync(replica, HealthState.Online, TimeSpan.FromSeconds(10));
+        return proxy;
+    }
+
+    private static async Task ReplaceRulesAsync(ReloadableProxy proxy, string rules)
+    {
+        var successes = proxy.Server.ConfigMetrics.Successes;
+        await proxy.ReplaceAsync(ConfigWith(rules));
+        Assert.Equal(successes + 1, proxy.Server.ConfigMetrics.Successes);
+    }
+
+    private static string ConfigWith(string rules) =>
+        ReloadableProxy.Yaml(["replica1", "replica2"], rules, new Dictionary<string, string> { ["replica1"] = "reporting" });
 
     /// <summary>Statements of one shape with a different literal each time.</summary>
     private static async Task<List<long>> ServerIdsAsync(MySqlConnection connection, int times)

@@ -1,23 +1,12 @@
 using Switchyard.Protocol.Authentication;
 using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Tests.Support;
 
 namespace Switchyard.Proxy.Tests.Configuration;
 
 public sealed class DidYouMeanTests
 {
-    private const string Minimal = """
-        backend_credentials:
-          user: switchyard
-          password: secret
-        users:
-          - name: app
-            password: app
-        backends:
-          - name: primary
-            address: 127.0.0.1:3306
-            role: primary
-
-        """;
+    private const string Minimal = MinimalConfig.Yaml;
 
     [Theory]
     [InlineData("listners", "listeners")] // one deletion
