@@ -67,7 +67,7 @@ public static partial class ConfigLoader
     private static SwitchyardConfig Read(YamlSection root)
     {
         root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "consistency", "users", "backends", "server_version",
-            "rules", "digests");
+            "rules", "digests", "topology");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -200,6 +200,9 @@ public static partial class ConfigLoader
         if (root.Section("monitor") is { } monitor)
             config = config with { Monitor = ReadMonitor(monitor, defaults.Monitor) };
 
+        if (root.Section("topology") is { } topology)
+            config = config with { Topology = ReadTopology(topology, defaults.Topology) };
+
         if (root.Section("consistency") is { } consistency)
             config = config with { Consistency = ReadConsistency(consistency, defaults.Consistency) };
 
@@ -298,8 +301,14 @@ public static partial class ConfigLoader
     private static void Validate(SwitchyardConfig config, List<ConfigError> errors)
     {
         var primaries = config.Backends.Count(b => b.Role == BackendRole.Primary);
-        if (primaries != 1 && (config.Backends.Count > 0 || !ReportedMissingBackends(errors)))
-            errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}"));
+        if (config.Topology.HasSeveralWriters)
+        {
+            if (primaries == 0 && (config.Backends.Count > 0 || !ReportedMissingBackends(errors)))
+                errors.Add(new ConfigError("a multi-primary or galera topology needs at least one backend with role primary (a writer)"));
+        }
+        else if (primaries != 1 && (config.Backends.Count > 0 || !ReportedMissingBackends(errors)))
+            errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}" +
+                (primaries > 1 ? " (for several writers set topology.kind: multi-primary or galera)" : "")));
         if (config.Pool.MinIdle > config.Pool.MaxConnectionsPerBackend)
             errors.Add(new ConfigError($"pool.min_idle ({config.Pool.MinIdle}) exceeds pool.max_connections_per_backend ({config.Pool.MaxConnectionsPerBackend})"));
         // Port 0 asks the system for a free port each: two of them never collide.

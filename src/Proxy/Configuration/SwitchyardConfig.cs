@@ -20,6 +20,8 @@ public sealed record SwitchyardConfig
     public PreparedStatementsConfig PreparedStatements { get; init; } = new();
     /// <summary>The backend health monitor: reachability, replication state and lag of every backend.</summary>
     public MonitorConfig Monitor { get; init; } = new();
+    /// <summary>The cluster's shape: primary-replica (default), multi-primary or galera, and how writes use the writers.</summary>
+    public TopologyConfig Topology { get; init; } = new();
     /// <summary>Per-statement-shape statistics (/digests and the top digests in /metrics).</summary>
     public DigestsConfig Digests { get; init; } = new();
     /// <summary>Read consistency levels and read-your-writes.</summary>
@@ -167,7 +169,8 @@ public sealed record UserConfig
 
 public enum BackendRole
 {
-    /// <summary>Takes writes, transactions and strong reads.</summary>
+    /// <summary>Takes writes, transactions and strong reads. In a multi-primary or galera topology every primary is a
+    /// writer, and their order in the configuration is the failover order.</summary>
     Primary,
     /// <summary>Serves reads when healthy.</summary>
     Replica,

@@ -11,20 +11,32 @@ namespace Switchyard.IntegrationTests.Support;
 /// </summary>
 internal sealed class PrivateMariaDb : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly string _directory;
+    private readonly string[] _arguments;
+    private Process _process;
 
-    private PrivateMariaDb(Process process, string directory, int port)
+    private PrivateMariaDb(string directory, int port, string[] arguments)
     {
-        _process = process;
         _directory = directory;
+        _arguments = arguments;
         Port = port;
+        _process = Launch();
+    }
+
+    private Process Launch()
+    {
+        var start = new ProcessStartInfo("mariadbd") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in _arguments)
+            start.ArgumentList.Add(argument);
+        return Process.Start(start)!;
     }
 
     public int Port { get; }
     public int ProcessId => _process.Id;
 
-    public static async Task<PrivateMariaDb> StartAsync()
+    /// <summary>Starts a server of its own. <paramref name="serverId"/> and <paramref name="extraArguments"/> make it a
+    /// replication source or replica (log-bin, gtid-domain-id…); without them it has no binlog.</summary>
+    public static async Task<PrivateMariaDb> StartAsync(int serverId = 99, params string[] extraArguments)
     {
         var template = await Template.Value;
         var directory = Path.Combine(Path.GetTempPath(), $"switchyard-it-{Guid.NewGuid():N}"[..28]);
@@ -32,18 +44,17 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
         Directory.CreateDirectory(directory);
         await RunAsync("cp", "-a", template, data);
         var port = FreePort();
-        var start = new ProcessStartInfo("mariadbd") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["--no-defaults", "--user=root", $"--datadir={data}", $"--port={port}", "--bind-address=127.0.0.1",
-                     $"--socket={directory}/sock", $"--pid-file={directory}/pid", $"--log-error={directory}/error.log", "--server-id=99",
-                     "--skip-name-resolve", "--innodb-buffer-pool-size=8M", "--innodb-log-file-size=8M", "--skip-log-bin",
-                     "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci", "--max-connections=50"])
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        var instance = new PrivateMariaDb(process, directory, port);
+        string[] arguments = ["--no-defaults", "--user=root", $"--datadir={data}", $"--port={port}", "--bind-address=127.0.0.1",
+            $"--socket={directory}/sock", $"--pid-file={directory}/pid", $"--log-error={directory}/error.log", $"--server-id={serverId}",
+            "--skip-name-resolve", "--innodb-buffer-pool-size=8M", "--innodb-log-file-size=8M",
+            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci", "--max-connections=100",
+            .. extraArguments.Length == 0 ? ["--skip-log-bin"] : extraArguments];
+        var instance = new PrivateMariaDb(directory, port, arguments);
         try
         {
             await instance.WaitUntilReadyAsync();
-            await Sql.ExecuteAsync(instance.Root() + "AllowUserVariables=true;", "CREATE USER switchyard@'%' IDENTIFIED BY 'switchyard'; GRANT ALL ON *.* TO switchyard@'%'");
+            await Sql.ExecuteAsync(instance.Root() + "AllowUserVariables=true;",
+                "SET SESSION sql_log_bin = 0; CREATE USER switchyard@'%' IDENTIFIED BY 'switchyard'; GRANT ALL ON *.* TO switchyard@'%'");
             return instance;
         }
         catch
@@ -89,6 +100,27 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>kill -9: connections are refused until <see cref="RestartAsync"/>.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        await ThawAsync();
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the server again on the same datadir and port (after <see cref="KillAsync"/>) and waits until it answers.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _process = Launch();
+        await WaitUntilReadyAsync();
+    }
+
+    public bool IsRunning => !_process.HasExited;
 
     /// <summary>SIGSTOP: the kernel still accepts TCP connections, but the server never answers.</summary>
     public Task FreezeAsync() => RunAsync("kill", "-STOP", _process.Id.ToString());

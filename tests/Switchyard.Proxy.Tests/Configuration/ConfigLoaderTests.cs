@@ -306,13 +306,13 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void LoadYaml_TwoPrimaries_ReportsTheCount()
+    public void LoadYaml_TwoPrimaries_ReportsTheCountAndPointsAtMultiPrimary()
     {
         var yaml = Minimal + "\n  - name: second\n    address: 127.0.0.1:3307\n    role: primary\n";
 
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
 
-        Assert.Equal("exactly one backend must have role primary, found 2", Assert.Single(e.Errors).Message);
+        Assert.Equal("exactly one backend must have role primary, found 2 (for several writers set topology.kind: multi-primary or galera)", Assert.Single(e.Errors).Message);
     }
 
     [Fact]

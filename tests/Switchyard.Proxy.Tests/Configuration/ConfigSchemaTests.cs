@@ -63,6 +63,11 @@ public sealed class ConfigSchemaTests
             interval: 100ms
             table: hb.heartbeat
         server_version: 5.5.5-10.11.6-MariaDB
+        topology:
+          kind: multi-primary
+          write_policy: single-active
+          failback: manual
+          failback_after: 10s
         digests:
           enabled: yes
           max_digests: 500
