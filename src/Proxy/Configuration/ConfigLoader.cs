@@ -67,7 +67,7 @@ public static partial class ConfigLoader
     private static SwitchyardConfig Read(YamlSection root)
     {
         root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "consistency", "users", "backends", "server_version",
-            "rules", "digests", "topology");
+            "rules", "digests", "topology", "regions");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -203,6 +203,9 @@ public static partial class ConfigLoader
         if (root.Section("topology") is { } topology)
             config = config with { Topology = ReadTopology(topology, defaults.Topology) };
 
+        if (root.Section("regions") is { } regions)
+            config = config with { Regions = ReadRegions(regions) };
+
         if (root.Section("consistency") is { } consistency)
             config = config with { Consistency = ReadConsistency(consistency, defaults.Consistency) };
 
@@ -309,6 +312,7 @@ public static partial class ConfigLoader
         else if (primaries != 1 && (config.Backends.Count > 0 || !ReportedMissingBackends(errors)))
             errors.Add(new ConfigError($"exactly one backend must have role primary, found {primaries}" +
                 (primaries > 1 ? " (for several writers set topology.kind: multi-primary or galera)" : "")));
+        ValidateRegions(config, errors);
         if (config.Pool.MinIdle > config.Pool.MaxConnectionsPerBackend)
             errors.Add(new ConfigError($"pool.min_idle ({config.Pool.MinIdle}) exceeds pool.max_connections_per_backend ({config.Pool.MaxConnectionsPerBackend})"));
         // Port 0 asks the system for a free port each: two of them never collide.

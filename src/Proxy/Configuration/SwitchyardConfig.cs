@@ -22,6 +22,8 @@ public sealed record SwitchyardConfig
     public MonitorConfig Monitor { get; init; } = new();
     /// <summary>The cluster's shape: primary-replica (default), multi-primary or galera, and how writes use the writers.</summary>
     public TopologyConfig Topology { get; init; } = new();
+    /// <summary>Multi-region routing by each user's home region; null when the section is absent.</summary>
+    public RegionsConfig? Regions { get; init; }
     /// <summary>Per-statement-shape statistics (/digests and the top digests in /metrics).</summary>
     public DigestsConfig Digests { get; init; } = new();
     /// <summary>Read consistency levels and read-your-writes.</summary>

@@ -68,6 +68,13 @@ public sealed class ConfigSchemaTests
           write_policy: single-active
           failback: manual
           failback_after: 10s
+        regions:
+          local: eu-west-1a
+          homes:
+            "42": eu-west-1a
+            alice: eu-west-1a
+          failback: immediate
+          tie_tolerance: 5ms
         digests:
           enabled: yes
           max_digests: 500
@@ -100,10 +107,11 @@ public sealed class ConfigSchemaTests
             role: replica
             weight: 2
             max_replication_lag: 10s
-            region: eu-west-1b
+            region: eu-west-1a
             groups: [analytics, reporting]
           - name: replica2
             address: "[fd00::3]:3306"
+            region: eu-west-1a
             groups: analytics
         rules:
           - name: reports-to-analytics
