@@ -47,7 +47,7 @@ internal sealed class MultiPrimaryPair : IAsyncDisposable
     ];
 
     // The same privileges as scripts/cluster.sh gives app: no SUPER, so a read_only node stops it.
-    private const string Users = """
+    internal const string Users = """
         SET SESSION sql_log_bin = 0;
         CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl';
         GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
