@@ -67,9 +67,16 @@ internal sealed class BackendEndpoint(BackendConfig config)
         ReportTrafficError(error);
     }
 
-    /// <summary>True when the configuration lists this backend in <paramref name="group"/> (a routing rule's target).</summary>
+    /// <summary>Group names starting with this select the backends of one region (configured group names cannot
+    /// contain ':').</summary>
+    public const string RegionGroupPrefix = "region:";
+
+    /// <summary>True when the configuration lists this backend in <paramref name="group"/> (a routing rule's target),
+    /// or the group is <see cref="RegionGroupPrefix"/> followed by this backend's region.</summary>
     public bool InGroup(string group)
     {
+        if (group.StartsWith(RegionGroupPrefix, StringComparison.Ordinal))
+            return Config.Region is { } region && group.AsSpan(RegionGroupPrefix.Length).SequenceEqual(region);
         foreach (var name in Config.Groups)
         {
             if (string.Equals(name, group, StringComparison.Ordinal))

@@ -25,6 +25,26 @@ public sealed class NearestRegion(TimeSpan tieTolerance)
         return best;
     }
 
+    /// <summary>The healthy candidates' indexes, nearest first, into <paramref name="order"/>; returns how many.</summary>
+    public int Order(ReadOnlySpan<RegionCandidate> candidates, Span<int> order)
+    {
+        var count = 0;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (!candidates[i].Healthy)
+                continue;
+            // Insertion sort: a handful of regions.
+            var at = count++;
+            while (at > 0 && Nearer(candidates[i], candidates[order[at - 1]]))
+            {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = i;
+        }
+        return count;
+    }
+
     private bool Nearer(in RegionCandidate a, in RegionCandidate b)
     {
         if (a.RoundTrip is not { } ra)

@@ -47,4 +47,24 @@ public sealed class NearestRegionTests
         Assert.Equal(-1, Nearest.Choose([R("a", 1, healthy: false), R("b", 2, healthy: false)]));
         Assert.Equal(-1, Nearest.Choose([]));
     }
+
+    [Fact]
+    public void Order_ListsHealthyRegionsNearestFirstAndLeavesOutUnhealthyOnes()
+    {
+        Span<int> order = stackalloc int[4];
+
+        var count = Nearest.Order([R("a", 1, healthy: false), R("b", 80), R("c", 40), R("d", null)], order);
+
+        Assert.Equal([2, 1, 3], order[..count].ToArray());
+    }
+
+    [Fact]
+    public void Order_TiesGoToTheLocalRegionThenKeepListOrder()
+    {
+        Span<int> order = stackalloc int[3];
+
+        var count = Nearest.Order([R("b", 10), R("c", 10.5), R("a", 11, local: true)], order);
+
+        Assert.Equal([2, 0, 1], order[..count].ToArray());
+    }
 }

@@ -1,0 +1,110 @@
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Routing.Consistency;
+using Switchyard.Routing.Regions;
+
+namespace Switchyard.Proxy.Regions;
+
+/// <summary>
+/// Routing by a user's home region (<c>regions:</c>): which region's primary takes a user's writes and strong reads,
+/// and in which order regions are tried for reads. Decisions come from the pure <see cref="HomeRegions"/>,
+/// <see cref="NearestRegion"/> and <see cref="WriteRegionChoice"/> over what the monitor last measured (health and
+/// round trip of each backend); this class gathers that state and remembers, per home region, where its writes went
+/// while it was down and which GTIDs were written there, so that writes return home only once home has them.
+/// </summary>
+internal sealed class RegionRouter
+{
+    private readonly RegionsConfig _config;
+    private readonly HomeRegions _homes;
+    private readonly NearestRegion _nearest;
+    private readonly Region[] _regions;
+
+    public RegionRouter(RegionsConfig config, IReadOnlyList<BackendPool> pools)
+    {
+        _config = config;
+        var names = pools.Select(p => p.Endpoint.Config.Region!).Distinct(StringComparer.Ordinal).ToArray();
+        _regions = [.. names.Select(name => new Region(
+            name,
+            name == config.Local,
+            pools.Single(p => p.Endpoint.IsPrimary && p.Endpoint.Config.Region == name),
+            [.. pools.Where(p => p.Endpoint.Config.Region == name)]))];
+        _homes = new HomeRegions(names, config.Homes);
+        _nearest = new NearestRegion(config.TieTolerance);
+    }
+
+    public IReadOnlyList<Region> Regions => _regions;
+    public string Local => _config.Local;
+
+    /// <summary>Told of every change of where a home region's writes go: home, from (null: first decision), to
+    /// (null: nowhere), why.</summary>
+    public Action<string, string?, string?, WriteRegionReason>? WritesMoved { get; set; }
+
+    /// <summary>The home region of a user key (a session without one is homed where the proxy runs).</summary>
+    public string HomeOf(string? userKey) => userKey is null ? _config.Local : _homes.Of(userKey);
+
+    /// <summary>Which region's primary takes the writes of users homed in <paramref name="home"/> now.</summary>
+    public WriteRegionChoice WriteRegionFor(string home)
+    {
+        var region = Find(home);
+        var caughtUp = region.AwayGtids is not { } away || region.Primary.Endpoint.Health?.Gtids is { } applied && applied.Contains(away);
+        var choice = WriteRegionChoice.For(home, Candidates(forWrite: true), _nearest, caughtUp, _config.Failback == RegionFailback.CaughtUp);
+        var to = choice.Region ?? "";
+        var previous = Interlocked.Exchange(ref region.LastWriteRegion, to);
+        if (!string.Equals(previous, to, StringComparison.Ordinal))
+        {
+            if (choice.Reason == WriteRegionReason.Home)
+                region.AwayGtids = null; // home has all that was written meanwhile (or failback does not wait for it)
+            if (previous.Length > 0)
+                WritesMoved?.Invoke(home, previous, choice.Region, choice.Reason);
+        }
+        return choice;
+    }
+
+    public BackendPool PrimaryOf(string region) => Find(region).Primary;
+
+    /// <summary>A write of a user homed in <paramref name="home"/> committed in another region with
+    /// <paramref name="gtid"/>: home must apply it before writes go back there.</summary>
+    public void NoteAwayWrite(string home, GtidSet gtid)
+    {
+        var region = Find(home);
+        lock (region)
+            region.AwayGtids = region.AwayGtids is { } away ? away.Union(gtid) : gtid;
+    }
+
+    /// <summary>Regions that can serve reads, nearest first (by measured round trip, the local one on ties); returns
+    /// how many were written to <paramref name="order"/>.</summary>
+    public int ReadOrder(Span<Region?> order)
+    {
+        var candidates = Candidates(forWrite: false);
+        Span<int> indexes = stackalloc int[candidates.Length];
+        var count = _nearest.Order(candidates, indexes);
+        for (var i = 0; i < count; i++)
+            order[i] = _regions[indexes[i]];
+        return count;
+    }
+
+    /// <summary>Why no region can take a write: each region's primary and its state, for the client's error.</summary>
+    public string Unavailability() => string.Join("; ", _regions.Select(r =>
+        $"region {r.Name}: primary '{r.Primary.Endpoint.Name}' " + (r.Primary.Endpoint.Health is { } h && h.Reason.Length > 0 ? h.Reason : "unreachable")));
+
+    private RegionCandidate[] Candidates(bool forWrite)
+    {
+        var candidates = new RegionCandidate[_regions.Length];
+        for (var i = 0; i < _regions.Length; i++)
+        {
+            var region = _regions[i];
+            candidates[i] = new RegionCandidate(region.Name, forWrite ? region.CanWrite : region.CanRead, region.RoundTrip, region.IsLocal);
+        }
+        return candidates;
+    }
+
+    private Region Find(string name)
+    {
+        foreach (var region in _regions)
+        {
+            if (string.Equals(region.Name, name, StringComparison.Ordinal))
+                return region;
+        }
+        throw new ArgumentException($"no region named '{name}'", nameof(name));
+    }
+}
