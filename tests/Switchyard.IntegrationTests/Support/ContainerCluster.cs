@@ -38,10 +38,11 @@ internal sealed class ContainerCluster : IAsyncDisposable
         _docker = docker;
     }
 
-    public ClusterEndpoints Endpoints => new(Find("primary").HostPort, Find("replica1").HostPort, Find("replica2").HostPort);
+    /// <summary>The host ports, in cluster.sh's order of instances: primary, replica1, replica2.</summary>
+    public ClusterEndpoints Endpoints => new(_instances[0].HostPort, _instances[1].HostPort, _instances[2].HostPort);
 
-    /// <summary>One server: its cluster.sh name (also its network alias), server_id, container and fixed host port.</summary>
-    private sealed record Instance(string Name, int ServerId, IContainer Container, int HostPort)
+    /// <summary>One server: its cluster.sh name (also its network alias), container and fixed host port.</summary>
+    private sealed record Instance(string Name, IContainer Container, int HostPort)
     {
         public bool IsReplica => Name != PrimaryAlias;
         public string Root => Cluster.ConnectionString(HostPort, null, "root", "");
@@ -55,7 +56,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
         var network = new NetworkBuilder().Build();
         var docker = engine.GetDockerClientBuilder(ResourceReaper.DefaultSessionId).Build();
         var ports = FreeLoopbackPorts(ClusterSetup.Instances.Count);
-        Instance[] instances = [.. ClusterSetup.Instances.Select((name, i) => Create(network, name, ClusterSetup.ServerId(name), ports[i]))];
+        Instance[] instances = [.. ClusterSetup.Instances.Select((name, i) => Create(network, name, ports[i]))];
         var cluster = new ContainerCluster(network, instances, docker);
         try
         {
@@ -106,7 +107,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
             $"containers are reached at '{hostname}', but the tests connect to {Cluster.Host}");
     }
 
-    private static Instance Create(INetwork network, string name, int serverId, int hostPort)
+    private static Instance Create(INetwork network, string name, int hostPort)
     {
         var container = new ContainerBuilder(Image)
             .WithName($"switchyard-it-{name}-{Guid.NewGuid():N}"[..36])
@@ -116,7 +117,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
             .WithEnvironment("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1")
             .WithEnvironment("MARIADB_INITDB_SKIP_TZINFO", "1")
             // The image's entrypoint passes arguments that start with "--" on to mariadbd.
-            .WithCommand([.. ClusterSetup.ServerOptions(serverId, replica: name != PrimaryAlias)])
+            .WithCommand([.. ClusterSetup.ServerOptions(ClusterSetup.ServerId(name), replica: name != PrimaryAlias)])
             // A host port chosen here, not by Docker: Docker picks a new random one each time a container starts,
             // and a killed server must come back where the tests and running proxies expect it (as cluster.sh's do).
             .WithPortBinding(hostPort, ServerPort)
@@ -132,7 +133,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
                 ["mariadb-admin", "--protocol=tcp", "-h127.0.0.1", "-uroot", "--connect-timeout=2", "ping"],
                 wait => wait.WithTimeout(StartTimeout)))
             .Build();
-        return new Instance(name, serverId, container, hostPort);
+        return new Instance(name, container, hostPort);
     }
 
     /// <summary>Distinct free ports, held together so that none is handed out twice.</summary>
