@@ -107,11 +107,13 @@ internal sealed class ContainerCluster : IAsyncDisposable
             $"containers are reached at '{hostname}', but the tests connect to {Cluster.Host}");
     }
 
-    private static Instance Create(INetwork network, string name, int hostPort)
-    {
-        var container = new ContainerBuilder(Image)
+    private static Instance Create(INetwork network, string name, int hostPort) =>
+        new(name, Builder(name, hostPort).WithNetwork(network).Build(), hostPort);
+
+    /// <summary>Everything about one server's container but its network (which needs an engine to exist).</summary>
+    internal static ContainerBuilder Builder(string name, int hostPort) =>
+        new ContainerBuilder(Image)
             .WithName($"switchyard-it-{name}-{Guid.NewGuid():N}"[..36])
-            .WithNetwork(network)
             .WithNetworkAliases(name)
             // Root without a password from anywhere, as cluster.sh's template has it (Cluster.Root connects so).
             .WithEnvironment("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1")
@@ -131,10 +133,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
             // so this answers only once the real server is up.
             .WithWaitStrategy(Wait.ForUnixContainer().UntilCommandIsCompleted(
                 ["mariadb-admin", "--protocol=tcp", "-h127.0.0.1", "-uroot", "--connect-timeout=2", "ping"],
-                wait => wait.WithTimeout(StartTimeout)))
-            .Build();
-        return new Instance(name, container, hostPort);
-    }
+                wait => wait.WithTimeout(StartTimeout)));
 
     /// <summary>Distinct free ports, held together so that none is handed out twice.</summary>
     private static int[] FreeLoopbackPorts(int count)

@@ -1,3 +1,5 @@
+using System.Reflection;
+using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using Switchyard.IntegrationTests.Support;
 
@@ -39,5 +41,26 @@ public sealed class ContainerClusterTests
         var error = Assert.Throws<InvalidOperationException>(() => ContainerCluster.RequireLoopback(hostname));
         Assert.Contains("SWITCHYARD_TEST_BACKENDS=containers needs a Docker engine on this machine", error.Message);
         Assert.Contains(hostname, error.Message);
+    }
+
+    [Theory]
+    [InlineData("primary", 1, false)]
+    [InlineData("replica1", 2, true)]
+    [InlineData("replica2", 3, true)]
+    public void EachContainerRunsMariaDbWithClusterShsOptionsOnAFixedHostPortUnderItsInstanceName(string name, int serverId, bool readOnly)
+    {
+        // Building the container needs an engine; the builder's configuration (protected) is what it would be built from.
+        var configuration = (IContainerConfiguration)typeof(ContainerBuilder)
+            .GetProperty("DockerResourceConfiguration", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)!
+            .GetValue(ContainerCluster.Builder(name, 45678))!;
+        Assert.Equal("mariadb:10.11", configuration.Image.FullName);
+        Assert.Equal(ClusterSetup.ServerOptions(serverId, readOnly), configuration.Command);
+        Assert.Contains($"--server-id={serverId}", configuration.Command);
+        Assert.Equal(readOnly, configuration.Command.Contains("--read-only=1"));
+        Assert.Equal([name], configuration.NetworkAliases);
+        Assert.Equal("1", configuration.Environments["MARIADB_ALLOW_EMPTY_ROOT_PASSWORD"]);
+        var binding = Assert.Single(configuration.PortBindings);
+        Assert.Equal("45678", binding.Value);
+        Assert.StartsWith("3306", binding.Key);
     }
 }
