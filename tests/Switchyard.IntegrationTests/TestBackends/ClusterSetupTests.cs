@@ -43,7 +43,9 @@ public sealed partial class ClusterSetupTests
         var end = text.IndexOf("\"${extra[@]}\"", start, StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, "cluster.sh's start_instance no longer starts mariadbd as this test expects");
         // Options with a shell expansion are where this instance keeps its files and listens (datadir, port, socket,
-        // pid and log files) and its server_id: they differ by path by design, server ids are compared above.
+        // pid and log files) and its server_id: they differ by path by design, server ids are compared above. A
+        // container reads its image's configuration (no --no-defaults), where bind-address is commented out so that the
+        // server listens on the containers' network; the host reaches it through a port published on 127.0.0.1 only.
         var options = Option().Matches(text[start..end]).Select(m => m.Value)
             .Where(o => !o.Contains('$') && o is not "--no-defaults" && !o.StartsWith("--bind-address=", StringComparison.Ordinal))
             .ToList();
