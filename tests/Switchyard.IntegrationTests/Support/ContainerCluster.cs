@@ -158,6 +158,7 @@ internal sealed class ContainerCluster : IAsyncDisposable
     {
         var instance = Find(name);
         var state = await StateAsync(instance);
+        // Docker refuses to kill a paused container; a SIGSTOPped process can be killed, so unpause it first.
         if (state.Paused)
             await _docker.Containers.UnpauseContainerAsync(instance.Container.Id);
         if (state.Running)
