@@ -1,14 +1,15 @@
 namespace Switchyard.IntegrationTests.Support;
 
-/// <summary>Where the shared test cluster (scripts/cluster.sh) listens. Ports can be overridden by the
-/// environment, so that CI can run several clusters side by side.</summary>
+/// <summary>Where the shared test cluster listens: the servers of scripts/cluster.sh (ports overridable by the environment,
+/// so that CI can run several clusters side by side), or with SWITCHYARD_TEST_BACKENDS=containers three containers on
+/// ports chosen when they start (<see cref="ClusterBackends"/>).</summary>
 internal static class Cluster
 {
     public const string Host = "127.0.0.1";
 
-    public static int PrimaryPort { get; } = Port("SWITCHYARD_PRIMARY_PORT", 3306);
-    public static int Replica1Port { get; } = Port("SWITCHYARD_REPLICA1_PORT", 3307);
-    public static int Replica2Port { get; } = Port("SWITCHYARD_REPLICA2_PORT", 3308);
+    public static int PrimaryPort => ClusterBackends.Endpoints.PrimaryPort;
+    public static int Replica1Port => ClusterBackends.Endpoints.Replica1Port;
+    public static int Replica2Port => ClusterBackends.Endpoints.Replica2Port;
 
     /// <summary>The repository root: SWITCHYARD_ROOT, else the folder above the test assembly holding Switchyard.sln.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
@@ -26,9 +27,6 @@ internal static class Cluster
         $"Server={Host};Port={port};User ID={user};Password={password};" +
         (database is null ? "" : $"Database={database};") +
         "Pooling=false;SslMode=None;AllowPublicKeyRetrieval=false;Connection Timeout=10;Default Command Timeout=60;" + extra;
-
-    private static int Port(string variable, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 
     private static string FindRoot()
     {
