@@ -147,10 +147,11 @@ start_node() {
 }
 
 wait_synced() {
-    local name=$1 port deadline=$((SECONDS + SYNC_TIMEOUT)) state=""
-    port=$(port_of "$name")
+    local name=$1 port deadline=$((SECONDS + SYNC_TIMEOUT)) state="" pid
+    port=$(port_of "$name"); pid=$(<"$(pid_file "$name")")
     while :; do
-        our_pid "$name" >/dev/null || { tail -30 "$STATE_DIR/$name/error.log" >&2 || true; die "$name exited during start-up"; }
+        # Alive by pid, not by our_pid: right after the start the child may not have exec'd mariadbd yet.
+        [[ -e /proc/$pid ]] || { tail -30 "$STATE_DIR/$name/error.log" >&2 || true; die "$name exited during start-up"; }
         state=$(wsrep "$port" wsrep_local_state_comment)
         [[ $state == Synced ]] && return 0
         ((SECONDS < deadline)) || { tail -30 "$STATE_DIR/$name/error.log" >&2 || true; die "$name not Synced within ${SYNC_TIMEOUT}s (state: ${state:-no answer})"; }
