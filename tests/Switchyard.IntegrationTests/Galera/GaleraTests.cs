@@ -110,6 +110,7 @@ public sealed class GaleraTests(GaleraCluster cluster, ITestOutputHelper output)
             Assert.Equal(2, samples.Value("switchyard_backend_wsrep_state{backend=\"n2\"}"));
             Assert.Equal(4, samples.Value("switchyard_backend_wsrep_state{backend=\"n3\"}"));
             Assert.Contains(proxy.Logs, line => line.Contains("Galera node n2", StringComparison.Ordinal) && line.Contains("Donor/Desynced", StringComparison.Ordinal));
+            Assert.Contains("unsynced (Donor/Desynced)", await MetricsScrape.GetAsync(proxy.Server, "/"), StringComparison.Ordinal);
 
             await Sql.ExecuteAsync(GaleraCluster.Root("n2"), "SET GLOBAL wsrep_desync = OFF");
             var backAfter = await TimeUntilStateAsync(proxy, "n2", HealthState.Online, TimeSpan.FromSeconds(10));
@@ -188,6 +189,8 @@ public sealed class GaleraTests(GaleraCluster cluster, ITestOutputHelper output)
                 Assert.Equal(1, await command.ExecuteNonQueryAsync());
             Assert.Equal(101L, Convert.ToInt64(await Sql.ScalarAsync(GaleraCluster.Root("n1"), "SELECT v FROM test.galera_cert WHERE id = 1")));
             Assert.Equal(0L, Convert.ToInt64(await Sql.ScalarAsync(client, "SELECT @@in_transaction")));
+            // The proxy agrees: the session is no longer pinned to n1 for a transaction.
+            Assert.Equal(0, (await MetricsScrape.ScrapeAsync(proxy.Server)).Value("switchyard_pinned_sessions{reason=\"transaction\"}") ?? 0);
         }
         finally
         {
