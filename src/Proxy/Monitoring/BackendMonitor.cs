@@ -24,6 +24,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
     // across I/O).
     private readonly Lock _publishing = new();
     private string? _lastFailure;
+    // Under topology.kind galera: "not a Galera node" was logged and still holds (logged again only after it stopped holding).
+    private bool _notGaleraLogged;
 
     public BackendMonitor(BackendEndpoint endpoint, HealthMonitor owner, string connectionString, HealthThresholds thresholds, TimeSpan checkTimeout, TimeProvider time, ILogger logger)
     {
@@ -165,8 +167,6 @@ internal sealed class BackendMonitor : IAsyncDisposable
         if (_notGaleraLogged && !wasFlagged)
             Log.NotAGaleraNode(_logger, _endpoint.Name, _endpoint.Address);
     }
-
-    private bool _notGaleraLogged;
 
     private static string Describe(Exception e) => e switch
     {
