@@ -2,10 +2,11 @@
 # The one command that runs every test: scripts/test.sh [extra dotnet test arguments]
 #   e.g. scripts/test.sh --filter FullyQualifiedName~Protocol
 #
-# 1. installs what the tests need and is missing (MariaDB server/client/test files, sysbench, docker-compose
-#    to validate docker-compose.yml without an engine)
+# 1. installs what the tests need and is missing (MariaDB server/client/test files, galera-4 and rsync for the
+#    Galera tests, sysbench, docker-compose to validate docker-compose.yml without an engine)
 # 2. brings the loopback cluster up (scripts/cluster.sh); stops it at the end only if this run started
-#    it, unless SWITCHYARD_KEEP_CLUSTER=1
+#    it, unless SWITCHYARD_KEEP_CLUSTER=1. The Galera tests start and stop their own three nodes (scripts/galera.sh);
+#    if the test host dies before it stops them, the end of this script does.
 # 3. builds (so compile errors show on their own, not buried in test output), then runs dotnet test
 # 4. prints `tests: N passed, N failed, N skipped`, summed over all test projects
 # Exit status: non-zero if the build or any test failed, or if no test ran at all.
@@ -13,14 +14,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$SWITCHYARD_ROOT"
 
-ensure_packages mariadb-server mariadb-client mariadb-test sysbench docker-compose
+ensure_packages mariadb-server mariadb-client mariadb-test galera-4 rsync sysbench docker-compose
 
 # Remember whether the cluster was already fully up; if not, this run owns it and stops it at the end.
 started_cluster=0
 scripts/cluster.sh status >/dev/null 2>&1 || started_cluster=1
+galera_was_up=0
+scripts/galera.sh status >/dev/null 2>&1 && galera_was_up=1
 cleanup() {
     if [[ $started_cluster -eq 1 && ${SWITCHYARD_KEEP_CLUSTER:-0} != 1 ]]; then
         scripts/cluster.sh down || true
+    fi
+    if [[ $galera_was_up -eq 0 ]]; then
+        scripts/galera.sh down >/dev/null 2>&1 || true
     fi
 }
 trap cleanup EXIT

@@ -60,6 +60,8 @@ internal static class StatusDocument
                 WriteNumberOrNull(json, "round_trip_ms", row.RoundTripMs);
                 if (row.Gtid is null) json.WriteNull("gtid"); else json.WriteString("gtid", row.Gtid);
                 if (row.CheckedAt is { } at) json.WriteString("checked_at", at); else json.WriteNull("checked_at");
+                if (row.Wsrep is { } wsrep)
+                    WriteWsrep(json, wsrep);
                 json.WriteStartObject("pool");
                 json.WriteNumber("open", row.Open);
                 json.WriteNumber("idle", row.Idle);
@@ -85,7 +87,7 @@ internal static class StatusDocument
             body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
             table{border-collapse:collapse}th,td{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
             td.n{text-align:right;font-variant-numeric:tabular-nums}
-            .online{color:#17702a}.lagging{color:#a86400}.broken,.down,.shunned{color:#b00020}.unknown,.unmonitored{color:#666}
+            .online{color:#17702a}.lagging{color:#a86400}.broken,.down,.shunned,.unsynced{color:#b00020}.unknown,.unmonitored{color:#666}
             </style></head><body>
             <h1>Switchyard</h1>
             """);
@@ -95,7 +97,7 @@ internal static class StatusDocument
         foreach (var row in Rows(context))
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{Encode(row.Name)}</td><td>{Encode(row.Address)}</td><td>{row.Role}</td><td class=\"{row.State}\">{row.State}</td><td>{Encode(Join(row.Reason, row.Warning))}</td>" +
+                $"<tr><td>{Encode(row.Name)}</td><td>{Encode(row.Address)}</td><td>{row.Role}</td><td class=\"{row.State}\">{row.State}{(row.Wsrep is { } w ? $" ({Encode(w.LocalStateComment ?? "?")})" : "")}</td><td>{Encode(Join(row.Reason, row.Warning))}</td>" +
                 $"<td class=\"n\">{Format(row.LagSeconds)}</td><td class=\"n\">{Format(row.LagBytes)}</td><td class=\"n\">{Format(row.RoundTripMs)}</td>" +
                 $"<td>{Encode(row.Gtid ?? "")}</td><td>{Encode(row.CheckedAt ?? "")}</td>" +
                 $"<td class=\"n\">{row.Open}</td><td class=\"n\">{row.Idle}</td><td class=\"n\">{row.Leased}</td></tr>\n");
@@ -125,12 +127,27 @@ internal static class StatusDocument
                 health?.LagBytes,
                 health?.RoundTrip?.TotalMilliseconds,
                 health?.GtidPosition,
+                health?.Wsrep,
                 health is null || health.CheckedAt == DateTimeOffset.MinValue ? null : health.CheckedAt.ToString("O", CultureInfo.InvariantCulture),
                 pool.OpenConnections,
                 pool.IdleConnections,
                 pool.LeasedConnections,
                 context.Config.Pool.MaxConnectionsPerBackend);
         }
+    }
+
+    /// <summary>A Galera node's state, only on Galera nodes (absent elsewhere, so the document of a primary-replica
+    /// cluster is unchanged).</summary>
+    private static void WriteWsrep(Utf8JsonWriter json, Switchyard.Routing.Health.WsrepStatus wsrep)
+    {
+        json.WriteStartObject("wsrep");
+        if (wsrep.NodeName is null) json.WriteNull("node_name"); else json.WriteString("node_name", wsrep.NodeName);
+        WriteNumberOrNull(json, "local_state", wsrep.LocalState is { } state ? (long)state : null);
+        if (wsrep.LocalStateComment is null) json.WriteNull("local_state_comment"); else json.WriteString("local_state_comment", wsrep.LocalStateComment);
+        if (wsrep.ClusterStatus is null) json.WriteNull("cluster_status"); else json.WriteString("cluster_status", wsrep.ClusterStatus);
+        if (wsrep.Ready is { } ready) json.WriteBoolean("ready", ready); else json.WriteNull("ready");
+        WriteNumberOrNull(json, "cluster_size", wsrep.ClusterSize);
+        json.WriteEndObject();
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
@@ -157,6 +174,6 @@ internal static class StatusDocument
 
     private sealed record BackendRow(
         string Name, string Address, string Role, string State, bool Up, string Reason, string Warning, bool? ReadOnly,
-        double? LagSeconds, long? LagBytes, double? RoundTripMs, string? Gtid, string? CheckedAt,
+        double? LagSeconds, long? LagBytes, double? RoundTripMs, string? Gtid, Switchyard.Routing.Health.WsrepStatus? Wsrep, string? CheckedAt,
         int Open, int Idle, int Leased, int Max);
 }

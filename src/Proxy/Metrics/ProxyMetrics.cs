@@ -40,6 +40,8 @@ internal sealed class ProxyMetrics
     private readonly Gauge _backendState;
     private readonly Gauge _lagSeconds;
     private readonly Gauge _lagBytes;
+    private readonly Gauge _wsrepState;
+    private readonly Gauge _wsrepClusterSize;
     private readonly Gauge _backendConnections;
     private readonly Gauge _clientConnections;
     private readonly Gauge _pinnedSessions;
@@ -64,13 +66,17 @@ internal sealed class ProxyMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
 
         _backendUp = factory.CreateGauge("switchyard_backend_up",
-            "1 when the backend answers (online, lagging or broken replication), 0 when down, shunned or not checked yet.", "backend");
+            "1 when the backend answers (online, lagging, broken replication or an unsynced Galera node), 0 when down, shunned or not checked yet.", "backend");
         _backendState = factory.CreateGauge("switchyard_backend_health_state",
             "1 for the backend's current health state, 0 for the others.", "backend", "state");
         _lagSeconds = factory.CreateGauge("switchyard_backend_replication_lag_seconds",
             "Measured replication lag of a replica in seconds; absent while unknown (a NULL lag is never reported as 0).", "backend");
         _lagBytes = factory.CreateGauge("switchyard_backend_replication_lag_bytes",
             "How far a replica's applied position is behind the primary's binlog, in bytes; absent while unknown.", "backend");
+        _wsrepState = factory.CreateGauge("switchyard_backend_wsrep_state",
+            "A Galera node's wsrep_local_state: 1 joining, 2 donor/desynced, 3 joined, 4 synced (only 4 serves); absent on a backend that is not a Galera node.", "backend");
+        _wsrepClusterSize = factory.CreateGauge("switchyard_backend_wsrep_cluster_size",
+            "Nodes in a Galera node's component (wsrep_cluster_size); absent on a backend that is not a Galera node.", "backend");
         var checkDuration = _checkDuration = factory.CreateHistogram("switchyard_monitor_check_duration_seconds",
             "Duration of one monitor check of a backend.", new HistogramConfiguration
             {
@@ -249,6 +255,8 @@ internal sealed class ProxyMetrics
         _backendUp.RemoveLabelled(name);
         _lagSeconds.RemoveLabelled(name);
         _lagBytes.RemoveLabelled(name);
+        _wsrepState.RemoveLabelled(name);
+        _wsrepClusterSize.RemoveLabelled(name);
         foreach (var state in StateNames)
             _backendState.RemoveLabelled(name, state);
         _backendConnections.RemoveLabelled(name, "idle");
@@ -259,7 +267,7 @@ internal sealed class ProxyMetrics
     internal static bool IsUp(BackendEndpoint backend) => backend.Health switch
     {
         null => backend.IsAvailable && backend.LastGreeting is not null,
-        { State: HealthState.Online or HealthState.Lagging or HealthState.Broken } => true,
+        { State: HealthState.Online or HealthState.Lagging or HealthState.Broken or HealthState.Unsynced } => true,
         _ => false,
     };
 
@@ -290,6 +298,8 @@ internal sealed class ProxyMetrics
                 _backendState.WithLabels(name, StateNames[s]).Set((int)current == s ? 1 : 0);
             SetOrRemove(_lagSeconds.WithLabels(name), health?.LagSeconds);
             SetOrRemove(_lagBytes.WithLabels(name), health?.LagBytes);
+            SetOrRemove(_wsrepState.WithLabels(name), health?.Wsrep?.LocalState is { } wsrepState ? (double)wsrepState : null);
+            SetOrRemove(_wsrepClusterSize.WithLabels(name), health?.Wsrep?.ClusterSize);
             if (_pools.TryGetValue(name, out var pool))
             {
                 _backendConnections.WithLabels(name, "idle").Set(pool.IdleConnections);

@@ -24,6 +24,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
     // across I/O).
     private readonly Lock _publishing = new();
     private string? _lastFailure;
+    // Under topology.kind galera: "not a Galera node" was logged and still holds (logged again only after it stopped holding).
+    private bool _notGaleraLogged;
 
     public BackendMonitor(BackendEndpoint endpoint, HealthMonitor owner, string connectionString, HealthThresholds thresholds, TimeSpan checkTimeout, TimeProvider time, ILogger logger)
     {
@@ -115,6 +117,8 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 else
                     Log.BackendUnhealthy(_logger, _endpoint.Name, _endpoint.Address, from, next.State.ToString(), next.Reason);
             }
+            if (result.Reachable)
+                LogWsrepChange(previous?.Wsrep, next, result.Wsrep is null);
             if (result.Reachable && (previous?.Warning ?? "") != next.Warning)
             {
                 if (next.Warning.Length > 0)
@@ -148,6 +152,20 @@ internal sealed class BackendMonitor : IAsyncDisposable
             return;
         Log.BackendShunned(_logger, _endpoint.Name, _endpoint.Address, (previous?.State ?? HealthState.Unknown).ToString(), shunned.Reason, _evaluator.Thresholds.SuccessesToOnline);
         _owner.Shunned?.Invoke(_endpoint.Name);
+    }
+
+    /// <summary>Logs a Galera node's state once per change (and, under topology.kind galera, a backend found not to be a
+    /// Galera node once per finding), so a desync or a rejoin shows in the log with the state's own words.</summary>
+    private void LogWsrepChange(WsrepStatus? before, BackendHealth next, bool notGalera)
+    {
+        var now = next.Wsrep;
+        if (now is not null && (before is null || before.LocalStateComment != now.LocalStateComment || before.ClusterStatus != now.ClusterStatus || before.Ready != now.Ready))
+            Log.WsrepStateChanged(_logger, _endpoint.Name, _endpoint.Address, before?.LocalStateComment ?? "-", now.LocalStateComment ?? "?",
+                now.ClusterStatus ?? "?", now.Ready == true, now.ClusterSize ?? 0, now.NodeName ?? "");
+        var wasFlagged = _notGaleraLogged;
+        _notGaleraLogged = notGalera && _evaluator.Thresholds.RequireGalera;
+        if (_notGaleraLogged && !wasFlagged)
+            Log.NotAGaleraNode(_logger, _endpoint.Name, _endpoint.Address);
     }
 
     private static string Describe(Exception e) => e switch

@@ -23,17 +23,10 @@ internal static class BackendProbe
         await ScalarAsync(connection, "SELECT 1", CancellationToken.None).ConfigureAwait(false);
         var roundTrip = watch.Elapsed;
 
-        bool? readOnly;
-        string? gtid;
         // MySqlConnector reports the greeting's version (without MariaDB's "5.5.5-" prefix): it still names MariaDB.
         var isMariaDb = ServerVersionText.IsMariaDb(connection.ServerVersion);
-        await using (var command = new MySqlCommand(PositionQuery.For(isReplica, isMariaDb), connection))
-        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-            readOnly = reader.IsDBNull(0) ? null : Convert.ToInt64(reader.GetValue(0)) != 0;
-            gtid = reader.IsDBNull(1) ? null : reader.GetString(1);
-        }
+        var (readOnly, gtid, wsrepOn, nodeName) = await PositionAsync(connection, isReplica, isMariaDb).ConfigureAwait(false);
+        var wsrep = wsrepOn ? await WsrepAsync(connection, nodeName).ConfigureAwait(false) : null;
 
         if (!isReplica)
         {
@@ -44,10 +37,13 @@ internal static class BackendProbe
                 if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                     binlog = new PrimaryBinlog(reader.GetString("File"), Convert.ToInt64(reader.GetValue(reader.GetOrdinal("Position"))));
             }
-            return (new HealthCheckResult { Reachable = true, IsReplica = false, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid }, binlog);
+            return (new HealthCheckResult { Reachable = true, IsReplica = false, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid, Wsrep = wsrep }, binlog);
         }
 
-        var result = new HealthCheckResult { Reachable = true, IsReplica = true, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid };
+        var result = new HealthCheckResult { Reachable = true, IsReplica = true, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid, Wsrep = wsrep };
+        // A Galera node replicates through Galera: no SHOW SLAVE STATUS, no lag in that sense, no heartbeat to read.
+        if (wsrep is not null)
+            return (result, null);
         await using (var command = new MySqlCommand("SHOW SLAVE STATUS", connection))
         await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -92,6 +88,51 @@ internal static class BackendProbe
             }
         }
         return (result, null);
+    }
+
+    /// <summary>@@read_only, the GTID position and, on MariaDB, whether wsrep is on and the node's name: one round trip.
+    /// A MariaDB built without wsrep has no such variables (error 1193): the plain query is asked again then, so such a
+    /// server costs one failed statement per check and is never mistaken for a Galera node.</summary>
+    private static async Task<(bool? ReadOnly, string? Gtid, bool WsrepOn, string? NodeName)> PositionAsync(MySqlConnection connection, bool isReplica, bool isMariaDb)
+    {
+        if (isMariaDb)
+        {
+            try
+            {
+                return await ReadPositionAsync(connection, PositionQuery.For(isReplica, isMariaDb, withWsrep: true), withWsrep: true).ConfigureAwait(false);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
+            {
+                // Built without wsrep: not a Galera node.
+            }
+        }
+        return await ReadPositionAsync(connection, PositionQuery.For(isReplica, isMariaDb), withWsrep: false).ConfigureAwait(false);
+    }
+
+    private static async Task<(bool? ReadOnly, string? Gtid, bool WsrepOn, string? NodeName)> ReadPositionAsync(MySqlConnection connection, string sql, bool withWsrep)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        var readOnly = reader.IsDBNull(0) ? (bool?)null : Convert.ToInt64(reader.GetValue(0)) != 0;
+        var gtid = reader.IsDBNull(1) ? null : reader.GetString(1);
+        if (!withWsrep)
+            return (readOnly, gtid, false, null);
+        var wsrepOn = !reader.IsDBNull(2) && Convert.ToInt64(reader.GetValue(2)) != 0;
+        var nodeName = reader.IsDBNull(3) ? null : reader.GetString(3);
+        return (readOnly, gtid, wsrepOn, nodeName);
+    }
+
+    private static async Task<WsrepStatus> WsrepAsync(MySqlConnection connection, string? nodeName)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        await using (var command = new MySqlCommand(PositionQuery.WsrepStatus, connection))
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                values[reader.GetString(0).ToLowerInvariant()] = reader.IsDBNull(1) ? "" : Convert.ToString(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }
+        return WsrepStatus.FromVariables(values, nodeName);
     }
 
     private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken = default)

@@ -22,10 +22,13 @@ internal sealed class HealthMonitor : IAsyncDisposable
     private volatile Loop[] _monitors;
     private readonly Lock _changing = new();
     private bool _started;
+    // topology.kind: galera: a backend that is not a Galera node is unhealthy.
+    private readonly bool _requireGalera;
 
     public HealthMonitor(SwitchyardConfig config, IReadOnlyList<BackendEndpoint> backends, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _config = config.Monitor;
+        _requireGalera = config.Topology.Kind == TopologyKind.Galera;
         _logger = loggerFactory.CreateLogger("Switchyard.Monitor");
         var credentials = _config.Credentials ?? config.BackendCredentials;
         Credentials = credentials;
@@ -50,6 +53,7 @@ internal sealed class HealthMonitor : IAsyncDisposable
         {
             ShunAfterErrors = _config.ShunAfterErrors,
             ShunWindow = _config.ShunWindow,
+            RequireGalera = _requireGalera,
         },
         _config.CheckTimeout, _time, _logger);
 

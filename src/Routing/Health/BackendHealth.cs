@@ -45,6 +45,9 @@ internal sealed record BackendHealth(
     /// with read_only OFF, a primary with read_only ON (which then takes no writes, see <see cref="AcceptsWrites"/>).</summary>
     public string Warning { get; init; } = "";
 
+    /// <summary>The Galera state as last read; null when the backend is not a Galera node or did not answer.</summary>
+    public WsrepStatus? Wsrep { get; init; }
+
     /// <summary>Whether, as a primary, it can take writes: online and not read_only.</summary>
     public bool AcceptsWrites => IsOnline && ReadOnly != true;
 

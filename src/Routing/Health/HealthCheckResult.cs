@@ -22,6 +22,9 @@ internal sealed record HealthCheckResult
     public long? LagBytes { get; init; }
     public TimeSpan? RoundTrip { get; init; }
     public string? GtidPosition { get; init; }
+    /// <summary>The node's Galera state, when @@wsrep_on is ON on it (then replication state does not apply: a Galera
+    /// node has no SHOW SLAVE STATUS and no lag in that sense); null on a server that is not a Galera node.</summary>
+    public WsrepStatus? Wsrep { get; init; }
 
     /// <summary>The lag to judge by: the heartbeat's (sub-second) when there is one, else Seconds_Behind_Master.</summary>
     public double? LagSeconds => HeartbeatLagSeconds ?? SecondsBehindMaster;

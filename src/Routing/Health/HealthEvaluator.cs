@@ -74,6 +74,10 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     {
         if (!check.Reachable)
             return (HealthState.Down, string.IsNullOrEmpty(check.Error) ? "unreachable" : check.Error);
+        if (check.Wsrep is { } wsrep)
+            return ObserveGalera(wsrep);
+        if (Thresholds.RequireGalera)
+            return (HealthState.Broken, "not a Galera node (wsrep_on is OFF) but topology.kind is galera");
         if (!check.IsReplica)
             return (HealthState.Online, "");
         if (!check.ReplicationConfigured)
@@ -94,15 +98,39 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
         return (HealthState.Online, "");
     }
 
+    /// <summary>A Galera node serves only when Synced in the Primary component with wsrep_ready ON, whatever its role:
+    /// its replication is Galera's, so SHOW SLAVE STATUS and lag do not apply.</summary>
+    private static (HealthState State, string Reason) ObserveGalera(WsrepStatus wsrep)
+    {
+        if (!wsrep.IsPrimaryComponent)
+            return (HealthState.Unsynced, $"not in the Primary component (wsrep_cluster_status {wsrep.ClusterStatus ?? "unknown"}): it may be a partition without quorum");
+        if (wsrep.Ready != true)
+            return (HealthState.Unsynced, "wsrep_ready is OFF: the node does not accept queries");
+        return wsrep.LocalState switch
+        {
+            WsrepLocalState.Synced => (HealthState.Online, ""),
+            WsrepLocalState.DonorDesynced => (HealthState.Unsynced, $"{Comment(wsrep, "Donor/Desynced")} (wsrep_local_state 2): donating a state transfer or desynced, it may fall behind the cluster"),
+            WsrepLocalState.Joining => (HealthState.Unsynced, $"{Comment(wsrep, "Joining")} (wsrep_local_state 1): receiving a state transfer, its data is incomplete"),
+            WsrepLocalState.Joined => (HealthState.Unsynced, $"{Comment(wsrep, "Joined")} (wsrep_local_state 3): applying the writesets queued since its state transfer"),
+            WsrepLocalState.Undefined => (HealthState.Unsynced, $"{Comment(wsrep, "Initialized")} (wsrep_local_state 0): not connected to the cluster"),
+            _ => (HealthState.Unsynced, "wsrep_local_state is unknown"),
+        };
+    }
+
+    private static string Comment(WsrepStatus wsrep, string fallback) =>
+        string.IsNullOrEmpty(wsrep.LocalStateComment) ? fallback : wsrep.LocalStateComment;
+
     private static string WithError(string what, string? error) =>
         string.IsNullOrWhiteSpace(error) ? what : $"{what}: {error}";
 
     /// <summary>What @@read_only says that does not change the state: a primary with it ON takes no writes, a replica
     /// with it OFF can be written to directly and diverge from the primary.</summary>
-    private static string Warning(HealthCheckResult check) => (check.Reachable, check.IsReplica, check.ReadOnly) switch
+    /// <remarks>Galera nodes are all writable and certification keeps them identical, so read_only OFF on one in the role
+    /// of a replica is normal there.</remarks>
+    private static string Warning(HealthCheckResult check) => (check.Reachable, check.IsReplica, check.ReadOnly, check.Wsrep is not null) switch
     {
-        (true, false, true) => "read_only is ON: the primary refuses writes",
-        (true, true, false) => "read_only is OFF on a replica: a direct write to it would make it diverge from the primary",
+        (true, false, true, _) => "read_only is ON: the primary refuses writes",
+        (true, true, false, false) => "read_only is OFF on a replica: a direct write to it would make it diverge from the primary",
         _ => "",
     };
 
@@ -111,5 +139,6 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
         {
             ReadOnly = check.Reachable ? check.ReadOnly : null,
             Warning = Warning(check),
+            Wsrep = check.Reachable ? check.Wsrep : null,
         };
 }

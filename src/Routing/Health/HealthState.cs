@@ -21,4 +21,8 @@ internal enum HealthState : byte
 
     /// <summary>Too many connection errors from live traffic: out of rotation until the monitor sees it healthy.</summary>
     Shunned,
+
+    /// <summary>A Galera node that answers but does not serve: not Synced (Donor/Desynced, Joining, Joined), not in the
+    /// Primary component, or wsrep_ready OFF. Out of rotation until it is Synced again.</summary>
+    Unsynced,
 }

@@ -14,6 +14,10 @@ internal sealed record HealthThresholds(TimeSpan MaxLag, double LagRecoveryRatio
     /// <summary>The sliding window <see cref="ShunAfterErrors"/> is counted in.</summary>
     public TimeSpan ShunWindow { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The topology is a Galera cluster (topology.kind: galera): a backend that is not a Galera node
+    /// (@@wsrep_on OFF) is <see cref="HealthState.Broken"/>.</summary>
+    public bool RequireGalera { get; init; }
+
     public double MaxLagSeconds => MaxLag.TotalSeconds;
     public double RecoveryLagSeconds => MaxLag.TotalSeconds * LagRecoveryRatio;
 }
