@@ -6,7 +6,7 @@ namespace Switchyard.Proxy.Configuration;
 /// <summary>The <c>consistency:</c> section and the per-user <c>consistency</c> key.</summary>
 public static partial class ConfigLoader
 {
-    private static ConsistencyConfig ReadConsistency(YamlSection section, ConsistencyConfig defaults)
+    private static ConsistencyConfig ReadConsistency(YamlSection section, ConsistencyConfig defaults, bool galera)
     {
         section.AllowOnly("default", "read_your_writes");
         var config = defaults with { Default = ConsistencyLevelText(section, "default") ?? defaults.Default };
@@ -18,7 +18,9 @@ public static partial class ConfigLoader
         var mode = d.Mode;
         if (ryw.String("mode") is { } modeText)
         {
-            if (modeText == "gtid")
+            if (modeText == "gtid" && galera)
+                ryw.Error(ryw.Get("mode")!, $"'{ryw.Qualify("mode")}: gtid' does not work with topology.kind galera (a Galera node reports no GTID per write that another node could wait for); use time, the default there");
+            else if (modeText == "gtid")
                 mode = ReadYourWritesModeSetting.Gtid;
             else if (modeText == "time")
                 mode = ReadYourWritesModeSetting.Time;

@@ -206,8 +206,15 @@ public static partial class ConfigLoader
         if (root.Section("regions") is { } regions)
             config = config with { Regions = ReadRegions(regions) };
 
-        if (root.Section("consistency") is { } consistency)
-            config = config with { Consistency = ReadConsistency(consistency, defaults.Consistency) };
+        // Galera nodes commit without a per-write GTID a node could wait for: read-your-writes keeps to the time window.
+        var galera = config.Topology.Kind == TopologyKind.Galera;
+        var consistencyDefaults = galera
+            ? defaults.Consistency with { ReadYourWrites = defaults.Consistency.ReadYourWrites with { Mode = ReadYourWritesModeSetting.Time } }
+            : defaults.Consistency;
+        config = config with
+        {
+            Consistency = root.Section("consistency") is { } consistency ? ReadConsistency(consistency, consistencyDefaults, galera) : consistencyDefaults,
+        };
 
         var users = new List<UserConfig>();
         foreach (var user in root.Sections("users"))

@@ -49,4 +49,23 @@ public sealed class TopologyConfigTests
 
         Assert.Contains("a multi-primary or galera topology needs at least one backend with role primary (a writer)", e.Errors.Select(x => x.Message));
     }
+
+    [Fact]
+    public void LoadYaml_Galera_ReadYourWritesDefaultsToTheTimeWindow()
+    {
+        var config = ConfigLoader.LoadYaml(TwoWriters + "topology: { kind: galera }\n", "test");
+
+        Assert.Equal(ReadYourWritesModeSetting.Time, config.Consistency.ReadYourWrites.Mode);
+        Assert.Equal(ReadYourWritesModeSetting.Gtid, ConfigLoader.LoadYaml(TwoWriters + "topology: { kind: multi-primary }\n", "test").Consistency.ReadYourWrites.Mode);
+    }
+
+    [Fact]
+    public void LoadYaml_GaleraWithGtidReadYourWrites_IsRejected()
+    {
+        var yaml = TwoWriters + "topology: { kind: galera }\nconsistency: { read_your_writes: { mode: gtid } }\n";
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        Assert.Contains("gtid' does not work with topology.kind galera", Assert.Single(e.Errors).Message);
+    }
 }
