@@ -13,6 +13,10 @@ public static class Program
         Usage:
           switchyard --config FILE          run the proxy with this configuration (reloaded when FILE changes or on SIGHUP)
           switchyard --check-config FILE    validate FILE, list every problem, exit non-zero if any
+          switchyard --scan-conflicts --config FILE [--repair]
+                                            compare the conflicts: tables across the nodes once and print the report;
+                                            --repair applies each table's resolution; exit 0 clean, 3 conflicts remain,
+                                            4 the scan was incomplete (a node unreachable or gone, a table not comparable)
           switchyard --version              print the version
           switchyard --probe URL            exit 0 if URL (e.g. http://127.0.0.1:6070/healthz) answers 200
           switchyard --help                 this text
@@ -35,6 +39,8 @@ public static class Program
         }
         if (args.Length == 2 && args[0] == "--probe")
             return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
+        if (args.Length is 3 or 4 && args[0] == "--scan-conflicts" && args[1] == "--config" && (args.Length == 3 || args[3] == "--repair"))
+            return await ScanConflictsAsync(args[2], repair: args.Length == 4).ConfigureAwait(false);
         if (args.Length != 2 || args[0] is not ("--config" or "--check-config"))
         {
             Console.Error.WriteLine($"switchyard: unknown arguments '{string.Join(' ', args)}'");
@@ -59,6 +65,22 @@ public static class Program
             return 0;
         }
         return await RunAsync(config, args[1]).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ScanConflictsAsync(string path, bool repair)
+    {
+        SwitchyardConfig config;
+        try
+        {
+            config = ConfigLoader.LoadFile(path);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        using var loggerFactory = LoggingSetup.Create(config.Logging with { Level = "warning" });
+        return await Conflicts.ConflictCli.RunAsync(config, repair, Console.Out, loggerFactory, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static string Version =>

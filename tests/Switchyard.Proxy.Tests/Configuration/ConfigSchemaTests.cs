@@ -68,6 +68,30 @@ public sealed class ConfigSchemaTests
           write_policy: single-active
           failback: manual
           failback_after: 10s
+        conflicts:
+          enabled: true
+          scan_interval: 5m
+          nodes: [primary, replica1]
+          user: repair
+          password_env: HOME
+          chunk_size: 500
+          replication_wait: 5s
+          query_timeout: 20s
+          tables:
+            - name: shop.customers
+              key: id
+              strategy: last-write-wins
+              timestamp_column: last_modified
+              auto_repair: true
+            - name: shop.carts
+              key: [customer_id, item_id]
+              strategy: vector-clock
+              version_column: vclock
+              fallback: merge
+              merge:
+                quantity: max
+                note: "latest:note_modified"
+                status: "prefer:primary"
         digests:
           enabled: yes
           max_digests: 500
