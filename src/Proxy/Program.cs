@@ -62,7 +62,8 @@ public static class Program
         if (args[0] == "--check-config")
         {
             Console.WriteLine(ConfigSummary.Describe(config, args[1]));
-            return 0;
+            // Column types of conflicts tables can only be checked against the live schema, where it answers.
+            return await Conflicts.ConflictCli.CheckSchemaAsync(config, Console.Out, CancellationToken.None).ConfigureAwait(false) > 0 ? 1 : 0;
         }
         return await RunAsync(config, args[1]).ConfigureAwait(false);
     }

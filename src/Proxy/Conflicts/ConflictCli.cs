@@ -15,6 +15,63 @@ internal static class ConflictCli
     /// not settled): nothing can be said about what was not compared.</summary>
     public const int Incomplete = 4;
 
+    /// <summary>For --check-config: each conflicts table against the live schema of the nodes that answer (the table
+    /// exists with the same columns, the key is a primary or unique key, timestamp and version columns have usable
+    /// types). Nodes that do not answer are named and skipped. Returns the number of problems found.</summary>
+    public static async Task<int> CheckSchemaAsync(SwitchyardConfig config, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (config.Conflicts.Tables.Count == 0)
+            return 0;
+        await using var scanner = new ConflictScanner(config, metrics: null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+        var reachable = new List<ConflictNode>();
+        var connections = new List<MySqlConnector.MySqlConnection>();
+        try
+        {
+            foreach (var node in scanner.Nodes)
+            {
+                var builder = new MySqlConnector.MySqlConnectionStringBuilder(node.ConnectionString) { ConnectionTimeout = 2 };
+                var connection = new MySqlConnector.MySqlConnection(builder.ConnectionString);
+                try
+                {
+                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    connections.Add(connection);
+                    reachable.Add(node with { Index = reachable.Count });
+                }
+                catch (MySqlConnector.MySqlException e)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    await output.WriteLineAsync($"conflicts: node {node.Name} not reachable ({e.Message}); its schema was not checked").ConfigureAwait(false);
+                }
+            }
+            if (reachable.Count == 0)
+                return 0;
+            var problems = 0;
+            foreach (var table in config.Conflicts.Tables)
+            {
+                try
+                {
+                    await TableShape.ReadAsync(table, reachable, connections, cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync($"conflicts: {table.Name} ok on {string.Join(", ", reachable.Select(n => n.Name))}").ConfigureAwait(false);
+                }
+                catch (TableCheckException e)
+                {
+                    problems++;
+                    await output.WriteLineAsync($"conflicts: {e.Message}").ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is NodeFailedException or MySqlConnector.MySqlException)
+                {
+                    await output.WriteLineAsync($"conflicts: {table.Name} not checked: {e.Message}").ConfigureAwait(false);
+                }
+            }
+            return problems;
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     public static async Task<int> RunAsync(SwitchyardConfig config, bool repair, TextWriter output, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (config.Conflicts.Tables.Count == 0)

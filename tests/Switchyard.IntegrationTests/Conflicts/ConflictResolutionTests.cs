@@ -162,7 +162,7 @@ public sealed class ConflictResolutionTests(ConflictPairFixture fixture) : IClas
             CREATE TABLE test.goodtype (id INT PRIMARY KEY, v INT);
             INSERT INTO test.goodtype VALUES (1, 1);
             """);
-        await using var scanner = Scanner(Yaml(Pair, """
+        var yaml = Yaml(Pair, """
             tables:
               - name: test.badtype
                 key: id
@@ -173,10 +173,16 @@ public sealed class ConflictResolutionTests(ConflictPairFixture fixture) : IClas
                 key: id
               - name: test.nosuchtable
                 key: id
-            """));
+            """);
+        await using var scanner = Scanner(yaml);
 
         var report = await scanner.ScanAsync(repair: false, "test", CancellationToken.None);
+        var checkOutput = new StringWriter();
+        var checkProblems = await ConflictCli.CheckSchemaAsync(Proxy.Configuration.ConfigLoader.LoadYaml(yaml, "test"), checkOutput, CancellationToken.None);
 
+        Assert.Equal(2, checkProblems);
+        Assert.Contains("version_column 'vclock' is int; a vector clock needs a JSON or text column", checkOutput.ToString());
+        Assert.Contains("test.goodtype ok on writer1, writer2", checkOutput.ToString());
         Assert.False(report.Complete);
         Assert.Contains("version_column 'vclock' is int", report.Tables[0].Error);
         Assert.Null(report.Tables[1].Error);
