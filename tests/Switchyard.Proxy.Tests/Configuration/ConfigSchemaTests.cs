@@ -225,6 +225,9 @@ public sealed class ConfigSchemaTests
     [InlineData("rules: [{ match: { class: reads }, route: primary }]")]
     [InlineData("rules: [{ match: { client: not-an-address }, route: primary }]")]
     [InlineData("rules: [{ match: { user: app } }]")] // no action
+    [InlineData("conflicts: { tables: [{ name: a.b }] }")] // no key
+    [InlineData("conflicts: { tables: [{ name: a.b, key: id, strategy: newest }] }")]
+    [InlineData("conflicts: { tables: [{ name: a.b, key: id, merge: { x: newest } }] }")]
     public void Schema_RejectsWhatTheLoaderRejects(string line)
     {
         var yaml = Replace(EveryKey, line);
