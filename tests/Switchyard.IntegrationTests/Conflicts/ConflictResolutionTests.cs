@@ -274,6 +274,76 @@ public sealed class ConflictResolutionTests(ConflictPairFixture fixture) : IClas
             Assert.Equal([["7", "w2", "2026-01-01 10:00:00.000000"]], await RowsAsync(writer, "test.cli"));
     }
 
+    [Fact]
+    public async Task ARepairByAUserWhoMayNotSkipTheBinlogWritesNothingAndSaysWhichRightIsMissing()
+    {
+        await SetUpAsync(Pair, """
+            CREATE TABLE test.noprivs (id INT PRIMARY KEY, v VARCHAR(20), modified DATETIME(6));
+            INSERT INTO test.noprivs VALUES (1, 'original', '2026-01-01 00:00:00');
+            """);
+        await DivergeAsync(Pair,
+            "UPDATE test.noprivs SET v = 'w1', modified = '2026-01-01 10:00:05' WHERE id = 1",
+            "UPDATE test.noprivs SET v = 'w2', modified = '2026-01-01 10:00:01' WHERE id = 1");
+        // app may SELECT, INSERT and UPDATE, but has neither SUPER nor BINLOG ADMIN.
+        await using var scanner = Scanner(Yaml(Pair, """
+            user: app
+            password: app
+            tables:
+              - name: test.noprivs
+                key: id
+                strategy: last-write-wins
+                timestamp_column: modified
+            """));
+
+        var report = await scanner.ScanAsync(repair: true, "test", CancellationToken.None);
+
+        var row = Assert.Single(report.Tables[0].Diverged);
+        Assert.Equal(RepairState.Failed, row.Repair);
+        Assert.Contains("repair needs the right to SET sql_log_bin=0 (SUPER or BINLOG ADMIN)", row.RepairNote);
+        Assert.Contains("user 'app' on writer1", row.RepairNote);
+        Assert.Equal(1, report.RemainingRows);
+        Assert.Equal("w2", (await RowsAsync(Pair.Writers[0], "test.noprivs"))[0][1]);
+        Assert.Equal("w1", (await RowsAsync(Pair.Writers[1], "test.noprivs"))[0][1]);
+    }
+
+    [Fact]
+    public async Task BackgroundScansRepairTablesWithAutoRepairAndOnlyThose()
+    {
+        await SetUpAsync(Pair, """
+            CREATE TABLE test.auto (id INT PRIMARY KEY, v VARCHAR(20), modified DATETIME(6));
+            CREATE TABLE test.manual (id INT PRIMARY KEY, v VARCHAR(20), modified DATETIME(6));
+            INSERT INTO test.auto VALUES (1, 'original', '2026-01-01 00:00:00');
+            INSERT INTO test.manual VALUES (1, 'original', '2026-01-01 00:00:00');
+            """);
+        await DivergeAsync(Pair,
+            "UPDATE test.auto SET v = 'w1', modified = '2026-01-01 10:00:05' WHERE id = 1; UPDATE test.manual SET v = 'w1', modified = '2026-01-01 10:00:05' WHERE id = 1",
+            "UPDATE test.auto SET v = 'w2', modified = '2026-01-01 10:00:01' WHERE id = 1; UPDATE test.manual SET v = 'w2', modified = '2026-01-01 10:00:01' WHERE id = 1");
+        var yaml = Yaml(Pair, """
+            tables:
+              - name: test.auto
+                key: id
+                strategy: last-write-wins
+                timestamp_column: modified
+                auto_repair: true
+              - name: test.manual
+                key: id
+                strategy: last-write-wins
+                timestamp_column: modified
+            """).Replace("scan_interval: off", "scan_interval: 200ms", StringComparison.Ordinal);
+        await using var proxy = await ReloadableProxy.StartAsync(yaml);
+
+        await Poll.UntilAsync(async () => (await RowsAsync(Pair.Writers[0], "test.auto"))[0][1] == "w1", TimeSpan.FromSeconds(20),
+            "a background scan repaired test.auto on writer1");
+        await Poll.UntilAsync(() => Task.FromResult(proxy.Server.Context.Conflicts!.Last?.Tables.All(t => t.Diverged.Count == (t.Table.Table == "manual" ? 1 : 0)) == true),
+            TimeSpan.FromSeconds(20), "a background scan found test.auto clean and test.manual still diverged");
+
+        foreach (var writer in Pair.Writers)
+            Assert.Equal("w1", (await RowsAsync(writer, "test.auto"))[0][1]);
+        Assert.Equal("w2", (await RowsAsync(Pair.Writers[0], "test.manual"))[0][1]);
+        Assert.Equal("w1", (await RowsAsync(Pair.Writers[1], "test.manual"))[0][1]);
+        Assert.Equal(RepairState.NotRequested, proxy.Server.Context.Conflicts!.Last!.Tables[1].Diverged[0].Repair);
+    }
+
     private static async Task<(int Exit, string Output)> CliAsync(Proxy.Configuration.SwitchyardConfig config, bool repair, Microsoft.Extensions.Logging.ILoggerFactory loggers)
     {
         var output = new StringWriter();
