@@ -40,7 +40,7 @@ public static class Program
         if (args.Length == 2 && args[0] == "--probe")
             return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
         if (args.Length is 3 or 4 && args[0] == "--scan-conflicts" && args[1] == "--config" && (args.Length == 3 || args[3] == "--repair"))
-            return await ScanConflictsAsync(args[2], repair: args.Length == 4).ConfigureAwait(false);
+            return await Conflicts.ConflictCli.MainAsync(args[2], repair: args.Length == 4).ConfigureAwait(false);
         if (args.Length != 2 || args[0] is not ("--config" or "--check-config"))
         {
             Console.Error.WriteLine($"switchyard: unknown arguments '{string.Join(' ', args)}'");
@@ -66,22 +66,6 @@ public static class Program
             return await Conflicts.ConflictCli.CheckSchemaAsync(config, Console.Out, CancellationToken.None).ConfigureAwait(false) > 0 ? 1 : 0;
         }
         return await RunAsync(config, args[1]).ConfigureAwait(false);
-    }
-
-    private static async Task<int> ScanConflictsAsync(string path, bool repair)
-    {
-        SwitchyardConfig config;
-        try
-        {
-            config = ConfigLoader.LoadFile(path);
-        }
-        catch (ConfigException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 1;
-        }
-        using var loggerFactory = LoggingSetup.Create(config.Logging with { Level = "warning" });
-        return await Conflicts.ConflictCli.RunAsync(config, repair, Console.Out, loggerFactory, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static string Version =>

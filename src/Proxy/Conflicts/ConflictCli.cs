@@ -15,6 +15,24 @@ internal static class ConflictCli
     /// not settled): nothing can be said about what was not compared.</summary>
     public const int Incomplete = 4;
 
+    /// <summary>The command: loads <paramref name="path"/> (1 and the errors on stderr when invalid), scans, prints.</summary>
+    public static async Task<int> MainAsync(string path, bool repair)
+    {
+        SwitchyardConfig config;
+        try
+        {
+            config = ConfigLoader.LoadFile(path);
+        }
+        catch (ConfigException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+        // The log goes to stdout too: errors only (an unexpected failure), the report already lists every row and reason.
+        using var loggerFactory = Logging.LoggingSetup.Create(config.Logging with { Level = "error" });
+        return await RunAsync(config, repair, Console.Out, loggerFactory, CancellationToken.None).ConfigureAwait(false);
+    }
+
     /// <summary>For --check-config: each conflicts table against the live schema of the nodes that answer (the table
     /// exists with the same columns, the key is a primary or unique key, timestamp and version columns have usable
     /// types). Nodes that do not answer are named and skipped. Returns the number of problems found.</summary>
