@@ -40,16 +40,16 @@ internal sealed class TableScanner(ConflictsConfig config, IReadOnlyList<Conflic
             return;
 
         // A range can differ only because a change is still replicating: settle, compare its rows, and keep the rows
-        // that still differ after settling once more.
+        // that still differ the same way after settling once more (read again by key, not by range).
         report.Unsettled ??= await Replication.SettleAsync(nodes, connections, config.ReplicationWait, cancellationToken).ConfigureAwait(false);
         var firstPass = await DivergedAsync(table, columns, boundaries, differing, cancellationToken).ConfigureAwait(false);
         if (firstPass.Count == 0)
             return;
         report.Unsettled ??= await Replication.SettleAsync(nodes, connections, config.ReplicationWait, cancellationToken).ConfigureAwait(false);
-        var secondPass = await DivergedAsync(table, columns, boundaries, differing, cancellationToken).ConfigureAwait(false);
-        foreach (var (key, row) in secondPass)
+        foreach (var (key, before) in firstPass)
         {
-            if (!firstPass.TryGetValue(key, out var before) || !before.Versions.Zip(row.Versions).All(p => p.First.SameAs(p.Second)))
+            var row = await RecheckAsync(table, columns, before, cancellationToken).ConfigureAwait(false);
+            if (row is null || !before.Versions.Zip(row.Versions).All(p => p.First.SameAs(p.Second)))
                 continue;
             report.Diverged.Add(row);
             Log.ConflictDetected(logger, table.Name, key, Describe(columns, row), row.Resolution.Reason);
@@ -135,6 +135,29 @@ internal sealed class TableScanner(ConflictsConfig config, IReadOnlyList<Conflic
             ResolvedText = resolved is null ? null : new RowVersion(resolved.Select(ValueText.Render).ToArray()),
             Repair = resolution.Kind == ResolutionKind.Reported ? RepairState.ReportOnly : RepairState.NotRequested,
         };
+    }
+
+    /// <summary>Reads <paramref name="before"/>'s row again on every node; null when it no longer differs.</summary>
+    private async Task<DivergedRow?> RecheckAsync(ConflictTable table, IReadOnlyList<string> columns, DivergedRow before, CancellationToken cancellationToken)
+    {
+        var versions = new RowVersion[nodes.Count];
+        var typed = new object?[]?[nodes.Count];
+        for (var n = 0; n < nodes.Count; n++)
+        {
+            (versions[n], typed[n]) = await NodeCall.RunAsync(nodes[n], connections[n], async connection =>
+            {
+                await using var command = new MySqlCommand { Connection = connection };
+                command.CommandText = $"SELECT {string.Join(", ", columns.Select(ConflictSql.Quote))} FROM {ConflictSql.Table(table)} WHERE {ConflictSql.KeyEquals(table, before.KeyValues, command)}";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    return (RowVersion.Absent, (object?[]?)null);
+                var values = new object?[columns.Count];
+                for (var c = 0; c < columns.Count; c++)
+                    values[c] = reader.IsDBNull(c) ? null : reader.GetValue(c);
+                return (new RowVersion(values.Select(ValueText.Render).ToArray()), values);
+            }).ConfigureAwait(false);
+        }
+        return versions.All(v => v.SameAs(versions[0])) ? null : Resolve(table, columns, before.Key, versions, typed);
     }
 
     private Task<(IReadOnlyDictionary<string, RowVersion>, Dictionary<string, object?[]>)> RowsAsync(int node, ConflictTable table, IReadOnlyList<string> columns,
