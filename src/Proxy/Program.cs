@@ -13,6 +13,10 @@ public static class Program
         Usage:
           switchyard --config FILE          run the proxy with this configuration (reloaded when FILE changes or on SIGHUP)
           switchyard --check-config FILE    validate FILE, list every problem, exit non-zero if any
+          switchyard --scan-conflicts --config FILE [--repair]
+                                            compare the conflicts: tables across the nodes once and print the report;
+                                            --repair applies each table's resolution; exit 0 clean, 3 conflicts remain,
+                                            4 the scan was incomplete (a node unreachable or gone, a table not comparable)
           switchyard --version              print the version
           switchyard --probe URL            exit 0 if URL (e.g. http://127.0.0.1:6070/healthz) answers 200
           switchyard --help                 this text
@@ -35,6 +39,8 @@ public static class Program
         }
         if (args.Length == 2 && args[0] == "--probe")
             return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
+        if (args.Length is 3 or 4 && args[0] == "--scan-conflicts" && args[1] == "--config" && (args.Length == 3 || args[3] == "--repair"))
+            return await Conflicts.ConflictCli.MainAsync(args[2], repair: args.Length == 4).ConfigureAwait(false);
         if (args.Length != 2 || args[0] is not ("--config" or "--check-config"))
         {
             Console.Error.WriteLine($"switchyard: unknown arguments '{string.Join(' ', args)}'");
@@ -56,7 +62,8 @@ public static class Program
         if (args[0] == "--check-config")
         {
             Console.WriteLine(ConfigSummary.Describe(config, args[1]));
-            return 0;
+            // Column types of conflicts tables can only be checked against the live schema, where it answers.
+            return await Conflicts.ConflictCli.CheckSchemaAsync(config, Console.Out, CancellationToken.None).ConfigureAwait(false) > 0 ? 1 : 0;
         }
         return await RunAsync(config, args[1]).ConfigureAwait(false);
     }

@@ -67,7 +67,7 @@ public static partial class ConfigLoader
     private static SwitchyardConfig Read(YamlSection root)
     {
         root.AllowOnly("listeners", "logging", "limits", "backend_credentials", "backend_timeouts", "pool", "routing", "prepared_statements", "monitor", "consistency", "users", "backends", "server_version",
-            "rules", "digests", "topology", "regions");
+            "rules", "digests", "topology", "regions", "conflicts");
         var defaults = new SwitchyardConfig();
         var config = defaults;
 
@@ -260,6 +260,7 @@ public static partial class ConfigLoader
             Backends = backends,
             FallbackServerVersion = root.String("server_version") ?? defaults.FallbackServerVersion,
             Rules = RulesConfigLoader.Read(root, users, backends),
+            Conflicts = root.Section("conflicts") is { } conflicts ? ReadConflicts(conflicts, backends) : defaults.Conflicts,
         };
     }
 

@@ -36,6 +36,8 @@ public sealed record SwitchyardConfig
     public string FallbackServerVersion { get; init; } = "5.5.5-10.11.6-MariaDB-switchyard";
     /// <summary>The routing rules (`rules:`), compiled and validated; first match wins.</summary>
     internal RuleSet Rules { get; init; } = RuleSet.Empty;
+    /// <summary>Multi-primary conflict detection and resolution (`conflicts:`); off unless the section is present.</summary>
+    internal ConflictsConfig Conflicts { get; init; } = new();
 }
 
 public sealed record ListenEndpoint(string Host, int Port)

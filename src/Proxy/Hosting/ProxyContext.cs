@@ -52,6 +52,8 @@ internal sealed class ProxyContext : IAsyncDisposable
             Monitor.Shunned = Metrics.BackendShunned;
             Monitor.HungReplica = backend => PoolOf(backend).AbortInUse();
         }
+        if (config.Conflicts.Enabled && config.Conflicts.Tables.Count > 0)
+            Conflicts = new Conflicts.ConflictScanner(config, new ConflictMetrics(Metrics.Registry), loggerFactory.CreateLogger("Switchyard.Conflicts"), TimeProvider.System);
     }
 
     /// <summary>The configuration the proxy started with; pools, backends, listeners and the monitor are built from it.</summary>
@@ -83,6 +85,8 @@ internal sealed class ProxyContext : IAsyncDisposable
     /// <summary>Checks every backend and publishes <see cref="BackendEndpoint.Health"/>; null when monitor.enabled is false.
     /// Started by the server after warm-up.</summary>
     public HealthMonitor? Monitor { get; }
+    /// <summary>Compares the nodes for diverged rows (/conflicts); null without a conflicts: section. Started by the server.</summary>
+    public Conflicts.ConflictScanner? Conflicts { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
     public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
@@ -133,6 +137,8 @@ internal sealed class ProxyContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Conflicts is not null)
+            await Conflicts.DisposeAsync().ConfigureAwait(false);
         if (Monitor is not null)
             await Monitor.DisposeAsync().ConfigureAwait(false);
         foreach (var pool in Pools.Values)

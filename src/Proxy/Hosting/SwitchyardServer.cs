@@ -120,6 +120,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
             await monitor.CheckNowAsync(cancellationToken).ConfigureAwait(false);
             monitor.Start();
         }
+        context.Conflicts?.Start();
         server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
         return server;
     }

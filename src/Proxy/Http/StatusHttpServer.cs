@@ -165,6 +165,11 @@ internal sealed class StatusHttpServer : IAsyncDisposable
 
     private async Task<Response> RespondAsync(string method, string path, string? query, CancellationToken cancellationToken)
     {
+        if (path.StartsWith("/conflicts", StringComparison.Ordinal))
+        {
+            var (status, reason, type, body) = await ConflictRoutes.RespondAsync(_context.Conflicts, method, path, query).ConfigureAwait(false);
+            return new Response(status, reason, type, body);
+        }
         if (method is not ("GET" or "HEAD"))
             return Response.Text(405, "Method Not Allowed", "only GET and HEAD\n", "Allow: GET, HEAD\r\n");
         switch (path)

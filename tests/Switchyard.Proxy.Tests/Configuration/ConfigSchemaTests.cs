@@ -75,6 +75,30 @@ public sealed class ConfigSchemaTests
             alice: eu-west-1a
           failback: immediate
           tie_tolerance: 5ms
+        conflicts:
+          enabled: true
+          scan_interval: 5m
+          nodes: [primary, replica1]
+          user: repair
+          password_env: HOME
+          chunk_size: 500
+          replication_wait: 5s
+          query_timeout: 20s
+          tables:
+            - name: shop.customers
+              key: id
+              strategy: last-write-wins
+              timestamp_column: last_modified
+              auto_repair: true
+            - name: shop.carts
+              key: [customer_id, item_id]
+              strategy: vector-clock
+              version_column: vclock
+              fallback: merge
+              merge:
+                quantity: max
+                note: "latest:note_modified"
+                status: "prefer:primary"
         digests:
           enabled: yes
           max_digests: 500
@@ -209,6 +233,9 @@ public sealed class ConfigSchemaTests
     [InlineData("rules: [{ match: { class: reads }, route: primary }]")]
     [InlineData("rules: [{ match: { client: not-an-address }, route: primary }]")]
     [InlineData("rules: [{ match: { user: app } }]")] // no action
+    [InlineData("conflicts: { tables: [{ name: a.b }] }")] // no key
+    [InlineData("conflicts: { tables: [{ name: a.b, key: id, strategy: newest }] }")]
+    [InlineData("conflicts: { tables: [{ name: a.b, key: id, merge: { x: newest } }] }")]
     public void Schema_RejectsWhatTheLoaderRejects(string line)
     {
         var yaml = Replace(EveryKey, line);
