@@ -76,9 +76,11 @@ internal sealed class BackendMonitor : IAsyncDisposable
             {
                 var primaryBinlog = _owner.PrimaryBinlog;
                 var heartbeat = _owner.Heartbeat;
+                var writerReplicates = !isReplica && _owner.WritersReplicate;
                 var (checkResult, binlog) = await _connection.RunAsync(
-                    (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token), cancellationToken).ConfigureAwait(false);
-                if (!isReplica)
+                    (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token, writerReplicates), cancellationToken).ConfigureAwait(false);
+                // Several writers each have their own binlog: no one of them is "the" primary replicas measure bytes against.
+                if (!isReplica && !_owner.WritersReplicate)
                     _owner.PrimaryBinlog = binlog;
                 result = checkResult;
                 _lastFailure = null;
@@ -105,6 +107,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 _endpoint.Health = next;
             }
             Interlocked.Increment(ref _checks);
+            _owner.Published?.Invoke(_endpoint);
             if (hung && next.State == HealthState.Down && !_endpoint.IsPrimary && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
                 Log.HungBackendConnectionsAborted(_logger, _endpoint.Name, _endpoint.Address, next.Reason, aborted);
             if (previous?.State != next.State)
@@ -144,6 +147,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 return;
             _endpoint.Health = shunned;
         }
+        _owner.Published?.Invoke(_endpoint);
         if (previous?.State == HealthState.Shunned)
             return;
         Log.BackendShunned(_logger, _endpoint.Name, _endpoint.Address, (previous?.State ?? HealthState.Unknown).ToString(), shunned.Reason, _evaluator.Thresholds.SuccessesToOnline);
