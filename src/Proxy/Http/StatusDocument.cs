@@ -92,6 +92,10 @@ internal static class StatusDocument
     private static void WriteTopology(Utf8JsonWriter json, ProxyContext context)
     {
         var writers = context.Writers;
+        // Elect on the state of this moment, so that the page agrees with itself (a writer's failed-connect pause may
+        // have ended since the last monitor check).
+        if (writers.HasSeveralWriters)
+            writers.Refresh();
         var topology = writers.Topology;
         json.WriteStartObject("topology");
         json.WriteString("kind", topology.Kind switch
