@@ -146,6 +146,13 @@ internal static class StatusDocument
             """);
         var whyNoWrites = availability.Writes ? "" : $" ({Encode(ServiceAvailability.WhyNoWrites(context))})";
         html.Append(CultureInfo.InvariantCulture, $"<p>Server {Encode(context.ServerVersion)} · {sessions} client sessions · writes <b>{(availability.Writes ? "yes" : "NO")}</b>{whyNoWrites} · reads <b>{(availability.Reads ? "yes" : "NO")}</b> · <a href=\"/status\">status JSON</a> · <a href=\"/metrics\">metrics</a></p>\n");
+        if (context.Writers.HasSeveralWriters)
+        {
+            var writers = context.Writers;
+            var active = writers.Active?.Endpoint.Name;
+            html.Append(CultureInfo.InvariantCulture, $"<p>Topology {Encode(context.Config.Topology.Kind.ToString())} · active writer <b>{Encode(active ?? "NONE")}</b>" +
+                $"{(writers.Override is not null ? " (switched to by an operator)" : "")}{(writers.FailbackDue is { } due ? $" · failback due {Encode(due.ToString("O", CultureInfo.InvariantCulture))}" : "")}</p>\n");
+        }
         html.Append("<table><tr><th>Backend</th><th>Address</th><th>Role</th><th>State</th><th>Reason</th><th>Lag s</th><th>Lag bytes</th><th>RTT ms</th><th>GTID</th><th>Checked</th><th>Open</th><th>Idle</th><th>In use</th></tr>\n");
         foreach (var row in Rows(context))
         {

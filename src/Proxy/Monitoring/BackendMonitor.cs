@@ -108,7 +108,9 @@ internal sealed class BackendMonitor : IAsyncDisposable
             }
             Interlocked.Increment(ref _checks);
             _owner.Published?.Invoke(_endpoint);
-            if (hung && next.State == HealthState.Down && !_endpoint.IsPrimary && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
+            // A hung writer of several is abandoned too: its sessions get an error (outcome unknown) instead of waiting
+            // while new writes already go to the next writer.
+            if (hung && next.State == HealthState.Down && (!_endpoint.IsPrimary || _owner.WritersReplicate) && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
                 Log.HungBackendConnectionsAborted(_logger, _endpoint.Name, _endpoint.Address, next.Reason, aborted);
             if (previous?.State != next.State)
             {
