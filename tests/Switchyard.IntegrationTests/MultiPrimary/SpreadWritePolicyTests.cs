@@ -1,4 +1,5 @@
 using Switchyard.IntegrationTests.Configuration;
+using Switchyard.IntegrationTests.Support;
 using Xunit;
 
 namespace Switchyard.IntegrationTests.MultiPrimary;
