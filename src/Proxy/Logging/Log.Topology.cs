@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1901, Level = LogLevel.Information, Message = "Active writer is {Writer} (the first healthy of {Count} writers)")]
     public static partial void ActiveWriterElected(ILogger logger, string writer, int count);
 
-    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "Session {SessionId}: writer {Writer} failed before the statement was sent ({Reason}); it goes to the next writer")]
+    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "Session {SessionId}: writer {Writer} failed before the statement was sent ({Reason}); the statement goes to a new connection or the next writer")]
     public static partial void WriteRetriedOnNextWriter(ILogger logger, uint sessionId, string writer, string reason);
 
     [LoggerMessage(EventId = 1903, Level = LogLevel.Warning, Message = "Session {SessionId}: writer {Writer} was lost after the statement was sent ({Reason}); its outcome is unknown and it is not retried")]

@@ -81,6 +81,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         }
         await ReleaseAsync(dirty: false).ConfigureAwait(false);
 
+        var writerLosses = 0;
         while (true)
         {
             BackendConnection connection;
@@ -112,10 +113,16 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             catch (Exception e) when (connection.Endpoint.IsPrimary && context.Writers.HasSeveralWriters
                 && e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
             {
-                // A writer died under its pooled connection before the statement was sent: the next writer takes it.
+                // The writer's pooled connection died before the statement was sent: lease again. A dead writer then
+                // refuses the connect, which moves writes on at once; a second loss in a row moves them on here (a
+                // writer that accepts connections and drops them cannot take writes either). One lost connection
+                // alone (a KILL, a timeout) is no reason to fail over.
                 Log.WriteRetriedOnNextWriter(logger, sessionId, connection.Endpoint.Name, e.Message);
                 context.TopologyMetrics.Retried(connection.Endpoint.Name);
-                context.Writers.Failed(connection.Endpoint, e.Message);
+                if (++writerLosses >= 2)
+                    context.Writers.Failed(connection.Endpoint, e.Message);
+                else
+                    connection.Endpoint.ReportTrafficError(e.Message);
                 await ReleaseAsync(dirty: true).ConfigureAwait(false);
             }
             catch (Exception e) when (!connection.Endpoint.IsPrimary && e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
