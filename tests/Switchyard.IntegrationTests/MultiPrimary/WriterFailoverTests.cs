@@ -127,4 +127,40 @@ public sealed class WriterFailoverTests(ITestOutputHelper output)
         // And /status says so too.
         await Poll.UntilAsync(async () => await WriterProbe.ActiveWriterAsync(proxy.Server) is null, TimeSpan.FromSeconds(5), "/status shows no active writer");
     }
+
+    [Fact]
+    public async Task FreezingTheActiveWriterMovesWritesOnAndAStatementStuckOnItIsNeverRetried()
+    {
+        await using var pair = await MultiPrimaryPair.StartAsync();
+        await Sql.ExecuteAsync(pair.Writers[0].Root(), "CREATE TABLE test.frozen (id INT PRIMARY KEY)");
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        await using var proxy = await ReloadableProxy.StartAsync(pair.ProxyYaml("kind: multi-primary\nfailback: manual", $"{MonitorIntervalMs}ms"));
+        await using var connection = new MySqlConnection(proxy.Connection());
+        await connection.OpenAsync();
+        await Sql.ExecuteAsync(connection, "INSERT INTO test.frozen VALUES (1)");
+
+        await pair.Writers[0].FreezeAsync();
+        var started = Stopwatch.GetTimestamp();
+        // Sent on a pooled connection the frozen server never answers: the monitor's timed-out check marks it down and
+        // aborts it; the statement is not sent again (it may have been applied).
+        string outcome;
+        try
+        {
+            await Sql.ExecuteAsync(connection, "INSERT INTO test.frozen VALUES (2)");
+            outcome = $"applied on {await WriterProbe.WriterOfNextWriteAsync(proxy.Connection())}";
+        }
+        catch (MySqlException e)
+        {
+            outcome = e.Message;
+        }
+        output.WriteLine($"the write sent as the writer froze: {outcome} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms");
+        Assert.True(outcome.StartsWith("Switchyard: write outcome unknown: the connection to writer 'writer1'", StringComparison.Ordinal) || outcome == "applied on 12", outcome);
+        Assert.Equal(12, await WriterProbe.WriterOfNextWriteAsync(proxy.Connection()));
+
+        await pair.Writers[0].ThawAsync();
+        await pair.WaitConvergedAsync(TimeSpan.FromSeconds(30));
+        // Whatever the client was told, the row is on both writers at most once (never retried on writer2 as well).
+        foreach (var writer in pair.Writers)
+            Assert.InRange(Convert.ToInt64(await Sql.ScalarAsync(writer.Root(), "SELECT COUNT(*) FROM test.frozen WHERE id = 2")), 0, 1);
+    }
 }
