@@ -89,4 +89,26 @@ public sealed class TopologyConfigTests
 
         Assert.Contains(e.Errors, error => error.Message.Contains("writers", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void LoadFile_ShippedMultiPrimaryExample_TwoWritersInOrderAndAReplica()
+    {
+        var path = Path.Combine(RepositoryRoot(), "config", "switchyard.multi-primary.yaml");
+
+        var config = ConfigLoader.LoadFile(path);
+
+        Assert.Equal(TopologyKind.MultiPrimary, config.Topology.Kind);
+        Assert.Equal(["writer1", "writer2"], config.Backends.Where(b => b.Role == BackendRole.Primary).Select(b => b.Name));
+        Assert.Equal("replica1", Assert.Single(config.Backends, b => b.Role == BackendRole.Replica).Name);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Switchyard.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Switchyard.sln not found above " + AppContext.BaseDirectory);
+    }
 }
