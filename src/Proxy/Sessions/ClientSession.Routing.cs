@@ -152,7 +152,12 @@ internal sealed partial class ClientSession
     {
         Log.ReadRetried(_logger, _id, failed.Endpoint.Name, reason);
         _context.Metrics.RoutingFallback("replica_failed_before_answer");
-        failed.Endpoint.ConnectionFailed(_context.Config.Routing.ReplicaRetryDelay, reason);
+        // A writer of several also takes the writes: one lost connection alone (a KILL, a timeout) must not fail writes
+        // over; it counts towards shunning, and a failed connect (the next lease) takes the writer out at once.
+        if (failed.Endpoint.IsPrimary && _context.Writers.HasSeveralWriters)
+            failed.Endpoint.ReportTrafficError(reason);
+        else
+            failed.Endpoint.ConnectionFailed(_context.Config.Routing.ReplicaRetryDelay, reason);
         return _backends.ReleaseAsync(dirty: true);
     }
 
