@@ -49,6 +49,11 @@ internal sealed class BackendPool : IAsyncDisposable
 
     public BackendEndpoint Endpoint => _endpoint;
 
+    /// <summary>Check every idle connection for a close by the server before lending it, not only those idle for
+    /// liveness_check_after: set for the writers of a multi-primary topology, where a write sent on a connection the
+    /// server already closed would have an unknown outcome instead of going to the next writer.</summary>
+    public bool CheckLivenessAlways { get; init; }
+
     /// <summary>Called with the backend's name when a lease has to wait for a free connection (counted in metrics).</summary>
     public Action<string>? Waited { get; set; }
     public int OpenConnections => Volatile.Read(ref _open);
@@ -89,7 +94,7 @@ internal sealed class BackendPool : IAsyncDisposable
                 }
                 // A connection idle for a while may have been closed by the server (wait_timeout, KILL, restart); the
                 // check costs a poll, so connections that were in use a moment ago skip it.
-                if (Stopwatch.GetElapsedTime(idle.LastUsedTimestamp, now) >= _config.LivenessCheckAfter && idle.Channel.HasUnexpectedInput())
+                if ((CheckLivenessAlways || Stopwatch.GetElapsedTime(idle.LastUsedTimestamp, now) >= _config.LivenessCheckAfter) && idle.Channel.HasUnexpectedInput())
                 {
                     await CloseAsync(idle, "closed by the server while idle").ConfigureAwait(false);
                     continue;

@@ -26,8 +26,11 @@ internal static class ConfigDiff
             changed.Add("prepared_statements");
         if (running.Monitor != next.Monitor)
             changed.Add("monitor");
+        // The writers' election, their pools' liveness checks and the read rotation are built from it at start-up.
+        if (running.Topology != next.Topology)
+            changed.Add("topology");
         if (!running.Backends.Where(IsPrimary).Select(Describe).SequenceEqual(next.Backends.Where(IsPrimary).Select(Describe)))
-            changed.Add("backends (the primary)");
+            changed.Add(running.Topology.HasSeveralWriters ? "backends (the writers)" : "backends (the primary)");
         if (running.FallbackServerVersion != next.FallbackServerVersion)
             changed.Add("server_version");
         return changed;

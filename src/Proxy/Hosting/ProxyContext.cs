@@ -29,13 +29,18 @@ internal sealed class ProxyContext : IAsyncDisposable
         var connector = _connector = new BackendConnector(config.BackendCredentials, config.BackendTimeouts, loggerFactory.CreateLogger("Switchyard.Backends"),
             trackLastGtid: config.Consistency.ReadYourWrites.Mode == ReadYourWritesModeSetting.Gtid);
         var endpoints = config.Backends.Select(b => new BackendEndpoint(b)).ToList();
-        _backends = new BackendSet(endpoints.Single(b => b.IsPrimary), [.. endpoints.Select(CreatePool)]);
+        var pools = endpoints.Select(CreatePool).ToList();
+        _backends = new BackendSet([.. pools.Where(p => p.Endpoint.IsPrimary)], pools, config.Topology.HasSeveralWriters);
+        Writers = new WriterSelector(_backends.Writers, config.Topology, config.Routing.ReplicaRetryDelay, TimeProvider.System,
+            loggerFactory.CreateLogger("Switchyard.Topology"));
         Replicas = new ReplicaSelector(
-            _backends.Replicas,
+            _backends.ReadPools,
             BalancingPolicies.Create(config.Routing.ReadBalancing),
             loggerFactory.CreateLogger("Switchyard.Routing"));
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
+        TopologyMetrics = new TopologyMetrics(Metrics.Registry, Writers);
+        Writers.Changed = TopologyMetrics.WriterChanged;
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
         _metricsPoolWait = Metrics.PoolWait;
@@ -51,6 +56,9 @@ internal sealed class ProxyContext : IAsyncDisposable
             Monitor.CheckCompleted = Metrics.MonitorCheckCompleted;
             Monitor.Shunned = Metrics.BackendShunned;
             Monitor.HungReplica = backend => PoolOf(backend).AbortInUse();
+            // A writer's state may decide the active writer: elect again after each check (cheap, a few writers).
+            if (config.Topology.HasSeveralWriters)
+                Monitor.Published = _ => Writers.Refresh();
         }
         if (config.Conflicts.Enabled && config.Conflicts.Tables.Count > 0)
             Conflicts = new Conflicts.ConflictScanner(config, new ConflictMetrics(Metrics.Registry), loggerFactory.CreateLogger("Switchyard.Conflicts"), TimeProvider.System);
@@ -70,9 +78,14 @@ internal sealed class ProxyContext : IAsyncDisposable
     public BackendSet BackendSet => _backends;
     public IReadOnlyList<BackendEndpoint> Backends => _backends.Backends;
     public IReadOnlyDictionary<string, BackendPool> Pools => _backends.Pools;
-    /// <summary>The primary the proxy started with: changing it needs a restart.</summary>
-    public BackendEndpoint Primary => _backends.Primary;
-    public BackendPool PrimaryPool => _backends.PrimaryPool;
+    /// <summary>The active writer (the one primary of a primary-replica topology); while no writer of several is
+    /// healthy, the first in the order. Changing the writers in the configuration needs a restart.</summary>
+    public BackendEndpoint Primary => PrimaryPool.Endpoint;
+    public BackendPool PrimaryPool => Writers.Active ?? _backends.PrimaryPool;
+    /// <summary>Which writer takes writes now, and the failover between several writers.</summary>
+    public WriterSelector Writers { get; }
+    /// <summary>Active writer and failover series (on <see cref="ProxyMetrics.Registry"/>).</summary>
+    public TopologyMetrics TopologyMetrics { get; }
     /// <summary>Pools of replicas a reload removed, until their last connection in use came back.</summary>
     public IReadOnlyList<BackendPool> DrainingPools => _draining;
     public ReplicaSelector Replicas { get; }
@@ -89,7 +102,23 @@ internal sealed class ProxyContext : IAsyncDisposable
     public Conflicts.ConflictScanner? Conflicts { get; }
 
     /// <summary>Clients see the primary's own version string once the proxy has talked to it.</summary>
-    public string ServerVersion => Primary.LastGreeting?.ServerVersion ?? Config.FallbackServerVersion;
+    public string ServerVersion => Greeting?.ServerVersion ?? Config.FallbackServerVersion;
+
+    /// <summary>The active writer's last greeting, else any writer's (a client's handshake copies its capabilities).</summary>
+    public BackendGreeting? Greeting
+    {
+        get
+        {
+            if (Primary.LastGreeting is { } active)
+                return active;
+            foreach (var writer in _backends.Writers)
+            {
+                if (writer.Endpoint.LastGreeting is { } greeting)
+                    return greeting;
+            }
+            return null;
+        }
+    }
 
     /// <summary>The pool <paramref name="endpoint"/>'s connections belong to, also while it drains after a reload
     /// removed it. Allocation-free.</summary>
@@ -106,7 +135,11 @@ internal sealed class ProxyContext : IAsyncDisposable
     }
 
     internal BackendPool CreatePool(BackendEndpoint endpoint) =>
-        new(endpoint, _connector, Config.Pool, LoggerFactory.CreateLogger("Switchyard.Pool")) { Waited = _metricsPoolWait };
+        new(endpoint, _connector, Config.Pool, LoggerFactory.CreateLogger("Switchyard.Pool"))
+        {
+            Waited = _metricsPoolWait,
+            CheckLivenessAlways = endpoint.IsPrimary && Config.Topology.HasSeveralWriters,
+        };
 
     private Action<string>? _metricsPoolWait;
 
@@ -120,7 +153,7 @@ internal sealed class ProxyContext : IAsyncDisposable
                 _draining = [.. _draining, .. removed];
         }
         _backends = next;
-        Replicas.Replace(next.Replicas);
+        Replicas.Replace(next.ReadPools);
         Metrics.ReplaceBackends(next.Backends, next.Pools);
     }
 

@@ -12,14 +12,16 @@ internal readonly record struct ServiceAvailability(bool Writes, bool Reads)
 {
     public static ServiceAvailability Of(ProxyContext context)
     {
-        var writes = AcceptsWrites(context.Primary);
-        var reads = IsServing(context.Primary) || context.Backends.Any(b => !b.IsPrimary && IsServing(b));
+        var writes = context.Writers.HasSeveralWriters ? context.Writers.Active is not null : AcceptsWrites(context.Primary);
+        var reads = IsServing(context.Primary) || context.Backends.Any(b => (!b.IsPrimary || context.Writers.HasSeveralWriters) && IsServing(b));
         return new ServiceAvailability(writes, reads);
     }
 
     /// <summary>Why writes are not possible, in words for /healthz and /status; empty when they are.</summary>
     public static string WhyNoWrites(ProxyContext context)
     {
+        if (context.Writers.HasSeveralWriters)
+            return context.Writers.Active is null ? context.Writers.Unavailability() : "";
         var primary = context.Primary;
         if (AcceptsWrites(primary))
             return "";

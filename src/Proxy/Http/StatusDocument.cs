@@ -43,6 +43,7 @@ internal static class StatusDocument
             json.WriteBoolean("reads", availability.Reads);
             if (ServiceAvailability.WhyNoWrites(context) is { Length: > 0 } whyNoWrites)
                 json.WriteString("writes_unavailable", whyNoWrites);
+            WriteTopology(json, context);
             json.WriteStartArray("backends");
             foreach (var row in Rows(context))
             {
@@ -76,6 +77,60 @@ internal static class StatusDocument
         return buffer.ToArray();
     }
 
+    /// <summary>GET and POST /writer: the topology block of /status alone.</summary>
+    public static byte[] WriterJson(ProxyContext context)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            WriteTopology(json, context);
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The "topology" object: kind, write policy, failback, the active writer and every writer's state.</summary>
+    private static void WriteTopology(Utf8JsonWriter json, ProxyContext context)
+    {
+        var writers = context.Writers;
+        // Elect on the state of this moment, so that the page agrees with itself (a writer's failed-connect pause may
+        // have ended since the last monitor check).
+        if (writers.HasSeveralWriters)
+            writers.Refresh();
+        var topology = writers.Topology;
+        json.WriteStartObject("topology");
+        json.WriteString("kind", topology.Kind switch
+        {
+            Configuration.TopologyKind.MultiPrimary => "multi-primary",
+            Configuration.TopologyKind.Galera => "galera",
+            _ => "primary-replica",
+        });
+        json.WriteString("write_policy", topology.WritePolicy == Configuration.WritePolicy.Spread ? "spread" : "single-active");
+        json.WriteString("failback", topology.Failback == Configuration.FailbackMode.Manual ? "manual" : "automatic");
+        json.WriteNumber("failback_after_seconds", topology.FailbackAfter.TotalSeconds);
+        if (writers.Active is { } active) json.WriteString("active_writer", active.Endpoint.Name); else json.WriteNull("active_writer");
+        if (writers.Override is { } chosen) json.WriteString("switched_to", chosen); else json.WriteNull("switched_to");
+        if (writers.FailbackDue is { } due) json.WriteString("failback_due", due.ToString("O", CultureInfo.InvariantCulture)); else json.WriteNull("failback_due");
+        if (topology.HasSeveralWriters)
+            json.WriteString("note", "writers replicate each other: their lag is shown but does not take a writer out; a writer must have read_only OFF");
+        json.WriteStartArray("writers");
+        foreach (var writer in writers.Writers)
+        {
+            var endpoint = writer.Endpoint;
+            json.WriteStartObject();
+            json.WriteString("name", endpoint.Name);
+            json.WriteBoolean("active", ReferenceEquals(writer, writers.Active));
+            json.WriteBoolean("available", writers.IsHealthy(endpoint, out var reason));
+            json.WriteString("reason", reason);
+            if (writers.HealthySince(endpoint.Name) is { } since) json.WriteString("healthy_since", since.ToString("O", CultureInfo.InvariantCulture)); else json.WriteNull("healthy_since");
+            WriteNumberOrNull(json, "lag_seconds", endpoint.Health?.LagSeconds);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     public static byte[] Html(ProxyContext context, int sessions)
     {
         var availability = ServiceAvailability.Of(context);
@@ -93,6 +148,13 @@ internal static class StatusDocument
             """);
         var whyNoWrites = availability.Writes ? "" : $" ({Encode(ServiceAvailability.WhyNoWrites(context))})";
         html.Append(CultureInfo.InvariantCulture, $"<p>Server {Encode(context.ServerVersion)} · {sessions} client sessions · writes <b>{(availability.Writes ? "yes" : "NO")}</b>{whyNoWrites} · reads <b>{(availability.Reads ? "yes" : "NO")}</b> · <a href=\"/status\">status JSON</a> · <a href=\"/metrics\">metrics</a></p>\n");
+        if (context.Writers.HasSeveralWriters)
+        {
+            var writers = context.Writers;
+            var active = writers.Active?.Endpoint.Name;
+            html.Append(CultureInfo.InvariantCulture, $"<p>Topology {Encode(context.Config.Topology.Kind.ToString())} · active writer <b>{Encode(active ?? "NONE")}</b>" +
+                $"{(writers.Override is not null ? " (switched to by an operator)" : "")}{(writers.FailbackDue is { } due ? $" · failback due {Encode(due.ToString("O", CultureInfo.InvariantCulture))}" : "")}</p>\n");
+        }
         html.Append("<table><tr><th>Backend</th><th>Address</th><th>Role</th><th>State</th><th>Reason</th><th>Lag s</th><th>Lag bytes</th><th>RTT ms</th><th>GTID</th><th>Checked</th><th>Open</th><th>Idle</th><th>In use</th></tr>\n");
         foreach (var row in Rows(context))
         {
@@ -117,7 +179,9 @@ internal static class StatusDocument
             yield return new BackendRow(
                 backend.Name,
                 backend.Address,
-                backend.IsPrimary ? "primary" : "replica",
+                !backend.IsPrimary ? "replica"
+                    : !context.Writers.HasSeveralWriters ? "primary"
+                    : ReferenceEquals(context.Writers.Active?.Endpoint, backend) ? "writer (active)" : "writer",
                 health is null ? "unmonitored" : ProxyMetrics.ToLabel(health.State),
                 ProxyMetrics.IsUp(backend),
                 health?.Reason ?? (backend.IsAvailable ? "" : "a recent connect failed"),

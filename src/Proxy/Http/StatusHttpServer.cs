@@ -9,8 +9,8 @@ using Switchyard.Proxy.Logging;
 namespace Switchyard.Proxy.Http;
 
 /// <summary>
-/// A minimal HTTP/1.1 responder for /metrics, /healthz, /status and /: one GET per connection, answered and
-/// closed. A raw socket rather than HttpListener (which cannot bind port 0) or ASP.NET (a framework for four
+/// A minimal HTTP/1.1 responder for /metrics, /healthz, /status, / and /writer (the one POST: move writes to
+/// another writer): one request per connection, answered and closed. A raw socket rather than HttpListener (which cannot bind port 0) or ASP.NET (a framework for four
 /// read-only pages). Requests are small and few (a scraper, a person), so each is read whole with a size and
 /// time limit and never competes with MySQL traffic for more than that.
 /// </summary>
@@ -165,6 +165,8 @@ internal sealed class StatusHttpServer : IAsyncDisposable
 
     private async Task<Response> RespondAsync(string method, string path, string? query, CancellationToken cancellationToken)
     {
+        if (path == "/writer")
+            return Writer(method, query);
         if (path.StartsWith("/conflicts", StringComparison.Ordinal))
         {
             var (status, reason, type, body) = await ConflictRoutes.RespondAsync(_context.Conflicts, method, path, query).ConfigureAwait(false);
@@ -201,6 +203,44 @@ internal sealed class StatusHttpServer : IAsyncDisposable
             default:
                 return Response.Text(404, "Not Found", "not found\n");
         }
+    }
+
+    /// <summary>GET /writer: the active writer. POST /writer?name=X: move writes to writer X (a planned switchover, or
+    /// the way back in manual failback mode); 409 when X cannot take writes, 404 when there is no such writer.</summary>
+    private Response Writer(string method, string? query)
+    {
+        var writers = _context.Writers;
+        if (method is "GET" or "HEAD")
+            return new Response(200, "OK", "application/json", StatusDocument.WriterJson(_context));
+        if (method != "POST")
+            return Response.Text(405, "Method Not Allowed", "GET or POST /writer?name=<writer>\n", "Allow: GET, HEAD, POST\r\n");
+        if (!writers.HasSeveralWriters)
+            return Response.Text(409, "Conflict", "a primary-replica topology has one writer: set topology.kind to multi-primary or galera to move writes\n");
+        var name = QueryValue(query, "name");
+        if (string.IsNullOrEmpty(name))
+            return Response.Text(400, "Bad Request", "POST /writer?name=<writer>\n");
+        var from = writers.Active?.Endpoint.Name ?? "none";
+        if (!writers.TrySwitchTo(name, out var error))
+        {
+            Log.WriterSwitchRefused(_logger, name, error);
+            return Response.Text(writers.Writers.Any(w => w.Endpoint.Name == name) ? 409 : 404, writers.Writers.Any(w => w.Endpoint.Name == name) ? "Conflict" : "Not Found", error + "\n");
+        }
+        Log.WriterSwitchRequested(_logger, name, from);
+        return new Response(200, "OK", "application/json", StatusDocument.WriterJson(_context));
+    }
+
+    private static string? QueryValue(string? query, string key)
+    {
+        if (query is null)
+            return null;
+        foreach (var pair in query.Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var name = equals >= 0 ? pair[..equals] : pair;
+            if (name == key)
+                return Uri.UnescapeDataString((equals >= 0 ? pair[(equals + 1)..] : "").Replace('+', ' '));
+        }
+        return null;
     }
 
     private static async Task SendAsync(Socket socket, Response response, bool headOnly, CancellationToken cancellationToken)

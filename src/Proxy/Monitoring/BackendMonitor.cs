@@ -78,9 +78,11 @@ internal sealed class BackendMonitor : IAsyncDisposable
             {
                 var primaryBinlog = _owner.PrimaryBinlog;
                 var heartbeat = _owner.Heartbeat;
+                var writerReplicates = !isReplica && _owner.WritersReplicate;
                 var (checkResult, binlog) = await _connection.RunAsync(
-                    (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token), cancellationToken).ConfigureAwait(false);
-                if (!isReplica)
+                    (connection, token) => BackendProbe.RunAsync(connection, isReplica, primaryBinlog, heartbeat, token, writerReplicates), cancellationToken).ConfigureAwait(false);
+                // Several writers each have their own binlog: no one of them is "the" primary replicas measure bytes against.
+                if (!isReplica && !_owner.WritersReplicate)
                     _owner.PrimaryBinlog = binlog;
                 result = checkResult;
                 _lastFailure = null;
@@ -107,7 +109,10 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 _endpoint.Health = next;
             }
             Interlocked.Increment(ref _checks);
-            if (hung && next.State == HealthState.Down && !_endpoint.IsPrimary && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
+            _owner.Published?.Invoke(_endpoint);
+            // A hung writer of several is abandoned too: its sessions get an error (outcome unknown) instead of waiting
+            // while new writes already go to the next writer.
+            if (hung && next.State == HealthState.Down && (!_endpoint.IsPrimary || _owner.WritersReplicate) && _owner.HungReplica?.Invoke(_endpoint) is > 0 and var aborted)
                 Log.HungBackendConnectionsAborted(_logger, _endpoint.Name, _endpoint.Address, next.Reason, aborted);
             if (previous?.State != next.State)
             {
@@ -148,6 +153,7 @@ internal sealed class BackendMonitor : IAsyncDisposable
                 return;
             _endpoint.Health = shunned;
         }
+        _owner.Published?.Invoke(_endpoint);
         if (previous?.State == HealthState.Shunned)
             return;
         Log.BackendShunned(_logger, _endpoint.Name, _endpoint.Address, (previous?.State ?? HealthState.Unknown).ToString(), shunned.Reason, _evaluator.Thresholds.SuccessesToOnline);

@@ -14,7 +14,8 @@ namespace Switchyard.Proxy.Monitoring;
 internal static class BackendProbe
 {
     public static async Task<(HealthCheckResult Result, PrimaryBinlog? Binlog)> RunAsync(
-        MySqlConnection connection, bool isReplica, PrimaryBinlog? primaryBinlog, HeartbeatRead? heartbeat, CancellationToken cancellationToken)
+        MySqlConnection connection, bool isReplica, PrimaryBinlog? primaryBinlog, HeartbeatRead? heartbeat, CancellationToken cancellationToken,
+        bool writerReplicates = false)
     {
         if (connection.State != System.Data.ConnectionState.Open)
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -37,13 +38,42 @@ internal static class BackendProbe
                 if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                     binlog = new PrimaryBinlog(reader.GetString("File"), Convert.ToInt64(reader.GetValue(reader.GetOrdinal("Position"))));
             }
-            return (new HealthCheckResult { Reachable = true, IsReplica = false, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid, Wsrep = wsrep }, binlog);
+            var primary = new HealthCheckResult { Reachable = true, IsReplica = false, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid, Wsrep = wsrep };
+            if (writerReplicates && wsrep is null)
+                primary = await ReadReplicationAsync(connection, primary, null).ConfigureAwait(false);
+            return (primary, binlog);
         }
 
         var result = new HealthCheckResult { Reachable = true, IsReplica = true, ReadOnly = readOnly, RoundTrip = roundTrip, GtidPosition = gtid, Wsrep = wsrep };
         // A Galera node replicates through Galera: no SHOW SLAVE STATUS, no lag in that sense, no heartbeat to read.
         if (wsrep is not null)
             return (result, null);
+        result = await ReadReplicationAsync(connection, result, primaryBinlog).ConfigureAwait(false);
+
+        if (heartbeat is not null && result.ReplicationConfigured)
+        {
+            try
+            {
+                // A row older than the writer's first beat was left by an earlier run: the replica is then known to be
+                // only at least that far behind (GREATEST caps the age at the writer's time).
+                var since = heartbeat.Since.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+                var micros = await ScalarAsync(connection,
+                    $"SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, '{since}'), NOW(6)) FROM {heartbeat.Table} WHERE id = 1", CancellationToken.None).ConfigureAwait(false);
+                if (micros is not null)
+                    result = result with { HeartbeatLagSeconds = Math.Max(0, Convert.ToInt64(micros) / 1_000_000.0) };
+            }
+            catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
+            {
+                // Not replicated here yet: Seconds_Behind_Master stands in.
+            }
+        }
+        return (result, null);
+    }
+
+    /// <summary>SHOW SLAVE STATUS into <paramref name="result"/>: a replica's replication, or a writer's from the other
+    /// writers (multi-primary, where it is shown but decides nothing).</summary>
+    private static async Task<HealthCheckResult> ReadReplicationAsync(MySqlConnection connection, HealthCheckResult result, PrimaryBinlog? primaryBinlog)
+    {
         await using (var command = new MySqlCommand("SHOW SLAVE STATUS", connection))
         await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -69,25 +99,7 @@ internal static class BackendProbe
                 };
             }
         }
-
-        if (heartbeat is not null && result.ReplicationConfigured)
-        {
-            try
-            {
-                // A row older than the writer's first beat was left by an earlier run: the replica is then known to be
-                // only at least that far behind (GREATEST caps the age at the writer's time).
-                var since = heartbeat.Since.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
-                var micros = await ScalarAsync(connection,
-                    $"SELECT TIMESTAMPDIFF(MICROSECOND, GREATEST(ts, '{since}'), NOW(6)) FROM {heartbeat.Table} WHERE id = 1", CancellationToken.None).ConfigureAwait(false);
-                if (micros is not null)
-                    result = result with { HeartbeatLagSeconds = Math.Max(0, Convert.ToInt64(micros) / 1_000_000.0) };
-            }
-            catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)
-            {
-                // Not replicated here yet: Seconds_Behind_Master stands in.
-            }
-        }
-        return (result, null);
+        return result;
     }
 
     /// <summary>@@read_only, the GTID position and, on MariaDB, whether wsrep is on and the node's name: one round trip.

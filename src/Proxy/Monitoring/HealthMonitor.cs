@@ -33,9 +33,11 @@ internal sealed class HealthMonitor : IAsyncDisposable
         var credentials = _config.Credentials ?? config.BackendCredentials;
         Credentials = credentials;
         _time = time;
+        WritersReplicate = config.Topology.HasSeveralWriters;
         HeartbeatTable = _config.Heartbeat.Enabled ? _config.Heartbeat.Table : null;
         _monitors = [.. backends.Select(b => new Loop(Create(b)))];
-        if (HeartbeatTable is not null && backends.FirstOrDefault(b => b.IsPrimary) is { } primary)
+        // Several writers replicate each other: a heartbeat written on one would be written back by the other.
+        if (HeartbeatTable is not null && !config.Topology.HasSeveralWriters && backends.FirstOrDefault(b => b.IsPrimary) is { } primary)
         {
             var connection = new MonitorConnection(
                 MonitorConnection.ConnectionString(primary.Config.Host, primary.Config.Port, credentials.User, credentials.Password, _config.CheckTimeout),
@@ -91,6 +93,14 @@ internal sealed class HealthMonitor : IAsyncDisposable
     /// <summary>Told when a replica's check timed out and it is down: aborts its connections in use and returns how
     /// many (a hung replica would otherwise hold every session waiting on it for as long as it hangs).</summary>
     public Func<Backends.BackendEndpoint, int>? HungReplica { get; set; }
+
+    /// <summary>Told after every publication of a backend's health (a check, a shunning): the writer election
+    /// follows the writers' state through it.</summary>
+    public Action<BackendEndpoint>? Published { get; set; }
+
+    /// <summary>Multi-primary or Galera: a writer's check also measures its replication from the other writers (its
+    /// lag is shown, but does not take it out: it is a writer, not a replica).</summary>
+    public bool WritersReplicate { get; }
 
     /// <summary>Told of every shunning by client traffic: backend name (the metrics count them).</summary>
     public Action<string>? Shunned { get; set; }

@@ -95,7 +95,8 @@ internal sealed partial class ClientSession
             if (backend is null)
                 return endReason;
             await using var timeout = StartTimeout(policy, backend);
-            if (!retriable || backend.Endpoint.IsPrimary)
+            // In multi-primary a read may land on a writer like on a replica: it is replayable there too.
+            if (!retriable || backend.Endpoint.IsPrimary && !_context.BackendSet.WritersServeReads)
             {
                 // The command is still unconsumed in the buffer: forwarding it consumes it. The end of a primary's answer is
                 // held back until a write it committed is recorded.
@@ -151,7 +152,12 @@ internal sealed partial class ClientSession
     {
         Log.ReadRetried(_logger, _id, failed.Endpoint.Name, reason);
         _context.Metrics.RoutingFallback("replica_failed_before_answer");
-        failed.Endpoint.ConnectionFailed(_context.Config.Routing.ReplicaRetryDelay, reason);
+        // A writer of several also takes the writes: one lost connection alone (a KILL, a timeout) must not fail writes
+        // over; it counts towards shunning, and a failed connect (the next lease) takes the writer out at once.
+        if (failed.Endpoint.IsPrimary && _context.Writers.HasSeveralWriters)
+            failed.Endpoint.ReportTrafficError(reason);
+        else
+            failed.Endpoint.ConnectionFailed(_context.Config.Routing.ReplicaRetryDelay, reason);
         return _backends.ReleaseAsync(dirty: true);
     }
 
@@ -219,6 +225,11 @@ internal sealed partial class ClientSession
         catch (BackendUnavailableException e)
         {
             _context.Metrics.Error("backend_unavailable");
+            error = new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
+        }
+        catch (NoWriterException e)
+        {
+            _context.Metrics.Error("no_writer");
             error = new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
         }
         catch (PoolExhaustedException e)
@@ -293,12 +304,30 @@ internal sealed partial class ClientSession
         await _backends.ReleaseAsync(dirty: true).ConfigureAwait(false);
         if (lost.ClientSawBytes)
             return $"backend '{backend.Endpoint.Name}' failed in the middle of a response: {lost.Message}";
-        var message = pinned
+        var message = backend.Endpoint.IsPrimary && _context.Writers.HasSeveralWriters
+            ? WriteOutcomeUnknown(backend, lost.Message, pinned)
+            : pinned
             ? $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) that held this session's transaction or session state: {lost.Message}"
             : $"Switchyard: lost connection to backend '{backend.Endpoint.Name}' ({backend.Endpoint.Address}) during the command: {lost.Message}";
         await _client.WritePacketAsync(new ErrPacket(ErrorCodes.ServerLost, ErrorCodes.StateCommunication, message).Serialize(), 1, cancellationToken).ConfigureAwait(false);
         // State that lived on the lost connection (a transaction, temporary tables, variables) is gone: the
         // session cannot continue as if it were not.
         return pinned ? $"backend '{backend.Endpoint.Name}' holding the session's state was lost" : null;
+    }
+
+    /// <summary>The documented error for a statement whose writer was lost after it was sent (README, "Multi-primary"):
+    /// it may or may not have been applied, so it is never sent again; the writer's traffic error counts towards
+    /// shunning it, and the next write's connect decides whether writes move on.</summary>
+    private string WriteOutcomeUnknown(BackendConnection backend, string reason, bool pinned)
+    {
+        var writer = backend.Endpoint;
+        Log.WriteOutcomeUnknown(_logger, _id, writer.Name, reason);
+        _context.TopologyMetrics.OutcomeUnknown(writer.Name);
+        writer.ReportTrafficError(reason);
+        var what = pinned
+            ? "the open transaction (and this statement) may or may not have been committed, and the session's state on it is gone"
+            : "the statement may or may not have been applied";
+        return $"Switchyard: write outcome unknown: the connection to writer '{writer.Name}' ({writer.Address}) was lost after the statement was sent ({reason}); " +
+            $"{what}. It was not retried: check whether it took effect before retrying it";
     }
 }

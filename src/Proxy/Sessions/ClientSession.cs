@@ -137,7 +137,7 @@ internal sealed partial class ClientSession : IAsyncDisposable
         try
         {
             var handshake = new ClientHandshake(_client, _context.Users, _id, _clientHost);
-            outcome = await handshake.RunAsync(_context.ServerVersion, _context.Primary.LastGreeting, timeout.Token).ConfigureAwait(false);
+            outcome = await handshake.RunAsync(_context.ServerVersion, _context.Greeting, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_draining)
         {
@@ -196,6 +196,10 @@ internal sealed partial class ClientSession : IAsyncDisposable
             return e.Error;
         }
         catch (BackendUnavailableException e)
+        {
+            return new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
+        }
+        catch (NoWriterException e)
         {
             return new ErrPacket(ErrorCodes.CannotConnect, ErrorCodes.StateCommunication, e.Message);
         }

@@ -81,6 +81,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         }
         await ReleaseAsync(dirty: false).ConfigureAwait(false);
 
+        var writerLosses = 0;
         while (true)
         {
             BackendConnection connection;
@@ -109,6 +110,21 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
                 await ApplyStateAsync(connection, cancellationToken).ConfigureAwait(false);
                 return connection;
             }
+            catch (Exception e) when (connection.Endpoint.IsPrimary && context.Writers.HasSeveralWriters
+                && e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
+            {
+                // The writer's pooled connection died before the statement was sent: lease again. A dead writer then
+                // refuses the connect, which moves writes on at once; a second loss in a row moves them on here (a
+                // writer that accepts connections and drops them cannot take writes either). One lost connection
+                // alone (a KILL, a timeout) is no reason to fail over.
+                Log.WriteRetriedOnNextWriter(logger, sessionId, connection.Endpoint.Name, e.Message);
+                context.TopologyMetrics.Retried(connection.Endpoint.Name);
+                if (++writerLosses >= 2)
+                    context.Writers.Failed(connection.Endpoint, e.Message);
+                else
+                    connection.Endpoint.ReportTrafficError(e.Message);
+                await ReleaseAsync(dirty: true).ConfigureAwait(false);
+            }
             catch (Exception e) when (!connection.Endpoint.IsPrimary && e is IOException or EndOfStreamException or InvalidDataException or System.Net.Sockets.SocketException)
             {
                 // The replica died under its pooled connection: skip it and take another (in the end the primary).
@@ -124,8 +140,33 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         }
     }
 
-    private ValueTask<BackendConnection> LeasePrimaryAsync(CancellationToken cancellationToken) =>
-        context.PrimaryPool.LeaseAsync(Profile, cancellationToken);
+    /// <summary>A connection to the writer that takes writes now. With several writers, one that cannot be connected
+    /// to is out at once and the next healthy writer is tried (nothing was sent yet); when none is left the error names
+    /// every writer and why (<see cref="NoWriterException"/>).</summary>
+    private async ValueTask<BackendConnection> LeasePrimaryAsync(CancellationToken cancellationToken)
+    {
+        var writers = context.Writers;
+        if (!writers.HasSeveralWriters)
+            return await context.PrimaryPool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+        // Each failed writer is out for the retry delay, so the loop ends within a round of the writers; the bound
+        // is a guard against a writer that recovers and fails again within it.
+        for (var attempt = 0; attempt <= 2 * writers.Writers.Count; attempt++)
+        {
+            if (writers.ForWrite() is not { } pool)
+                break;
+            try
+            {
+                return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendUnavailableException e)
+            {
+                Log.WriteRetriedOnNextWriter(logger, sessionId, pool.Endpoint.Name, e.Reason);
+                context.TopologyMetrics.Retried(pool.Endpoint.Name);
+                writers.Failed(pool.Endpoint, e.Reason);
+            }
+        }
+        throw new NoWriterException(writers.Unavailability());
+    }
 
     /// <summary>A replica by the balancing policy; one that cannot be reached is skipped for a while and the next
     /// is tried. Null when no replica can serve: the caller falls back to the primary.</summary>

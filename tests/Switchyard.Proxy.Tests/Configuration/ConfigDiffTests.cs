@@ -28,6 +28,18 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void RestartOnlyChanges_TopologyOrWritersChanged_NeedsARestart()
+    {
+        var multiPrimary = new TopologyConfig { Kind = TopologyKind.MultiPrimary };
+        var second = Primary with { Name = "writer2", Port = 3310 };
+        var running = new SwitchyardConfig { Backends = [Primary, second, Replica], Topology = multiPrimary };
+
+        Assert.Equal(["topology"], ConfigDiff.RestartOnlyChanges(running, running with { Topology = multiPrimary with { Failback = FailbackMode.Manual } }));
+        Assert.Equal(["backends (the writers)"], ConfigDiff.RestartOnlyChanges(running, running with { Backends = [second, Primary, Replica] }));
+        Assert.Empty(ConfigDiff.RestartOnlyChanges(running, running with { Topology = multiPrimary with { } }));
+    }
+
+    [Fact]
     public void SameBackend_WeightOrLagLimitDiffers_IsAnotherBackend()
     {
         Assert.True(ConfigDiff.SameBackend(Replica, Replica with { }));

@@ -5,49 +5,111 @@ namespace Switchyard.Proxy.Tests.Configuration;
 
 public sealed class TopologyConfigTests
 {
-    private const string TwoWriters = MinimalConfig.Yaml + "  - name: second\n    address: 127.0.0.1:3307\n    role: primary\n";
+    private const string TwoWriters = MinimalConfig.Yaml + """
+          - name: second
+            address: 127.0.0.1:3307
+            role: primary
+          - name: reader
+            address: 127.0.0.1:3308
+
+        """;
 
     [Fact]
-    public void LoadYaml_NoTopology_IsOnePrimaryWithReplicas()
+    public void LoadYaml_NoTopologySection_PrimaryReplicaSingleActiveAutomatic30s()
     {
         var topology = ConfigLoader.LoadYaml(MinimalConfig.Yaml, "test").Topology;
 
-        Assert.Equal(new TopologyConfig(), topology);
+        Assert.Equal(TopologyKind.PrimaryReplica, topology.Kind);
+        Assert.Equal(WritePolicy.SingleActive, topology.WritePolicy);
+        Assert.Equal(FailbackMode.Automatic, topology.Failback);
+        Assert.Equal(TimeSpan.FromSeconds(30), topology.FailbackAfter);
         Assert.False(topology.HasSeveralWriters);
     }
 
     [Fact]
-    public void LoadYaml_MultiPrimaryWithTwoWriters_ReadsEveryKey()
+    public void LoadYaml_MultiPrimaryWithTwoWriters_LoadsEveryKeyAndKeepsTheWriterOrder()
     {
-        var config = ConfigLoader.LoadYaml(TwoWriters + "topology: { kind: multi-primary, write_policy: spread, failback: manual, failback_after: 5s }\n", "test");
+        var yaml = TwoWriters + "topology:\n  kind: multi-primary\n  write_policy: spread\n  failback: manual\n  failback_after: 2s\n";
 
-        Assert.Equal(TopologyKind.MultiPrimary, config.Topology.Kind);
-        Assert.Equal(WritePolicy.Spread, config.Topology.WritePolicy);
-        Assert.Equal(FailbackMode.Manual, config.Topology.Failback);
-        Assert.Equal(TimeSpan.FromSeconds(5), config.Topology.FailbackAfter);
+        var config = ConfigLoader.LoadYaml(yaml, "test");
+
+        Assert.Equal(new TopologyConfig { Kind = TopologyKind.MultiPrimary, WritePolicy = WritePolicy.Spread, Failback = FailbackMode.Manual, FailbackAfter = TimeSpan.FromSeconds(2) }, config.Topology);
         Assert.Equal(["primary", "second"], config.Backends.Where(b => b.Role == BackendRole.Primary).Select(b => b.Name));
     }
 
-    [Theory]
-    [InlineData("topology: { kind: ring }", "'topology.kind' must be primary-replica, multi-primary or galera, not 'ring'")]
-    [InlineData("topology: { kind: galera, write_policy: all }", "'topology.write_policy' must be single-active or spread, not 'all'")]
-    [InlineData("topology: { kind: galera, failback: never }", "'topology.failback' must be automatic or manual, not 'never'")]
-    [InlineData("topology: { write_policy: spread }", "'topology.write_policy: spread' needs kind multi-primary or galera (a primary-replica topology has one writer)")]
-    public void LoadYaml_BadTopology_ReportsTheProblem(string section, string expected)
+    [Fact]
+    public void LoadYaml_Galera_HasSeveralWriters()
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(MinimalConfig.Yaml + section + "\n", "test"));
+        var config = ConfigLoader.LoadYaml(TwoWriters + "topology:\n  kind: galera\n", "test");
 
-        Assert.Contains(expected, e.Errors.Select(x => x.Message));
+        Assert.True(config.Topology.HasSeveralWriters);
+    }
+
+    [Theory]
+    [InlineData("kind: ring", "'topology.kind' must be primary-replica, multi-primary or galera, not 'ring'")]
+    [InlineData("kind: multi-primary\n  write_policy: everywhere", "'topology.write_policy' must be single-active or spread, not 'everywhere'")]
+    [InlineData("kind: multi-primary\n  failback: sometimes", "'topology.failback' must be automatic or manual, not 'sometimes'")]
+    public void LoadYaml_UnknownTopologyValue_NamesTheKeyAndTheChoices(string section, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(TwoWriters + "topology:\n  " + section + "\n", "test"));
+
+        Assert.Contains(e.Errors, error => error.Message.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void LoadYaml_MultiPrimaryWithoutAWriter_IsRejected()
+    public void LoadYaml_SpreadWithPrimaryReplica_Refused()
     {
-        var yaml = MinimalConfig.Yaml.Replace("role: primary", "role: replica") + "topology: { kind: multi-primary }\n";
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(MinimalConfig.Yaml + "topology:\n  write_policy: spread\n", "test"));
+
+        Assert.Contains(e.Errors, error => error.Message.Contains("needs kind multi-primary or galera", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadYaml_MultiPrimaryWithoutAnyWriter_Refused()
+    {
+        var yaml = MinimalConfig.Yaml.Replace("role: primary", "role: replica") + "topology:\n  kind: multi-primary\n";
 
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
 
-        Assert.Contains("a multi-primary or galera topology needs at least one backend with role primary (a writer)", e.Errors.Select(x => x.Message));
+        Assert.Contains(e.Errors, error => error.Message.Contains("needs at least one backend with role primary", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadYaml_NegativeFailbackAfter_Refused()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(TwoWriters + "topology:\n  kind: multi-primary\n  failback_after: -1s\n", "test"));
+
+        Assert.Contains(e.Errors, error => error.Message.Contains("failback_after", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadYaml_UnknownTopologyKey_Refused()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(TwoWriters + "topology:\n  kind: multi-primary\n  writers: [a]\n", "test"));
+
+        Assert.Contains(e.Errors, error => error.Message.Contains("writers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadFile_ShippedMultiPrimaryExample_TwoWritersInOrderAndAReplica()
+    {
+        var path = Path.Combine(RepositoryRoot(), "config", "switchyard.multi-primary.yaml");
+
+        var config = ConfigLoader.LoadFile(path);
+
+        Assert.Equal(TopologyKind.MultiPrimary, config.Topology.Kind);
+        Assert.Equal(["writer1", "writer2"], config.Backends.Where(b => b.Role == BackendRole.Primary).Select(b => b.Name));
+        Assert.Equal("replica1", Assert.Single(config.Backends, b => b.Role == BackendRole.Replica).Name);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Switchyard.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Switchyard.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
