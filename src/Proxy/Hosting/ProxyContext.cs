@@ -5,6 +5,8 @@ using Switchyard.Proxy.Digests;
 using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Monitoring;
+using Switchyard.Proxy.Regions;
+using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Balancing;
@@ -37,9 +39,28 @@ internal sealed class ProxyContext : IAsyncDisposable
             _backends.ReadPools,
             BalancingPolicies.Create(config.Routing.ReadBalancing),
             loggerFactory.CreateLogger("Switchyard.Routing"));
+        if (config.Regions is { } regionsConfig)
+        {
+            Regions = new RegionRouter(regionsConfig, pools);
+            var regionLog = loggerFactory.CreateLogger("Switchyard.Regions");
+            Log.RegionsConfigured(regionLog, regionsConfig.Local, string.Join(", ", Regions.Regions.Select(r => r.Name)));
+        }
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
         TopologyMetrics = new TopologyMetrics(Metrics.Registry, Writers);
+        if (Regions is not null)
+        {
+            var regionMetrics = RegionMetrics = new RegionMetrics(Metrics.Registry, Regions);
+            var regionLog = loggerFactory.CreateLogger("Switchyard.Regions");
+            Regions.WritesMoved = (home, from, to, reason) =>
+            {
+                if (to is null)
+                    Log.RegionWritesNowhere(regionLog, home, Regions.Unavailability());
+                else
+                    Log.RegionWritesMoved(regionLog, home, from ?? "-", to, reason.ToString());
+                regionMetrics.WritesMoved(home, to, reason);
+            };
+        }
         Writers.Changed = TopologyMetrics.WriterChanged;
         foreach (var pool in Pools.Values)
             pool.Waited = Metrics.PoolWait;
@@ -82,6 +103,10 @@ internal sealed class ProxyContext : IAsyncDisposable
     /// healthy, the first in the order. Changing the writers in the configuration needs a restart.</summary>
     public BackendEndpoint Primary => PrimaryPool.Endpoint;
     public BackendPool PrimaryPool => Writers.Active ?? _backends.PrimaryPool;
+    /// <summary>Routing by each user's home region; null without a <c>regions:</c> section.</summary>
+    public RegionRouter? Regions { get; }
+    /// <summary>Region series (on <see cref="ProxyMetrics.Registry"/>); null without regions.</summary>
+    public RegionMetrics? RegionMetrics { get; }
     /// <summary>Which writer takes writes now, and the failover between several writers.</summary>
     public WriterSelector Writers { get; }
     /// <summary>Active writer and failover series (on <see cref="ProxyMetrics.Registry"/>).</summary>

@@ -11,7 +11,7 @@ namespace Switchyard.Proxy.Http;
 
 /// <summary>Renders /healthz and /status as JSON and / as a small self-refreshing HTML page, all from one look at
 /// the backends' health and pools.</summary>
-internal static class StatusDocument
+internal static partial class StatusDocument
 {
     // Relaxed escaping keeps version strings such as "10.11.19-MariaDB-0+deb12u1" readable; this is served as
     // application/json, never embedded in HTML (the page below encodes its values itself).
@@ -44,6 +44,7 @@ internal static class StatusDocument
             if (ServiceAvailability.WhyNoWrites(context) is { Length: > 0 } whyNoWrites)
                 json.WriteString("writes_unavailable", whyNoWrites);
             WriteTopology(json, context);
+            WriteRegions(json, context);
             json.WriteStartArray("backends");
             foreach (var row in Rows(context))
             {

@@ -51,7 +51,13 @@ internal sealed class RegionMetrics
     }
 
     /// <summary>A statement of a user homed in region <paramref name="home"/> ran in region <paramref name="served"/>.</summary>
-    public void Served(int home, int served, bool write) => _statements[home, served, write ? 1 : 0].Inc();
+    public void Served(string home, string served, bool write)
+    {
+        var h = Array.IndexOf(_names, home);
+        var s = Array.IndexOf(_names, served);
+        if (h >= 0 && s >= 0)
+            _statements[h, s, write ? 1 : 0].Inc();
+    }
 
     public void WritesMoved(string home, string? to, WriteRegionReason reason) =>
         _failovers.WithLabels(home, to ?? "none", reason switch
@@ -61,6 +67,4 @@ internal sealed class RegionMetrics
             WriteRegionReason.HomeCatchingUp => "home_catching_up",
             _ => "no_region",
         }).Inc();
-
-    public int IndexOf(string region) => Array.IndexOf(_names, region);
 }

@@ -21,6 +21,10 @@ internal sealed class Region(string name, bool isLocal, BackendPool primary, Bac
     /// <summary>GTIDs its users wrote in another region while it was down; null when none are outstanding.</summary>
     public volatile GtidSet? AwayGtids;
 
+    /// <summary>What home must have applied before writes return: <see cref="AwayGtids"/> as it was when home was
+    /// first seen back (null while home is down or nothing is outstanding).</summary>
+    public volatile GtidSet? RecoveryTarget;
+
     /// <summary>Its primary can take writes now.</summary>
     public bool CanWrite => Primary.Endpoint is { IsAvailable: true } e && (e.Health is null || e.Health.AcceptsWrites);
 

@@ -42,22 +42,55 @@ internal sealed class RegionRouter
     /// <summary>The home region of a user key (a session without one is homed where the proxy runs).</summary>
     public string HomeOf(string? userKey) => userKey is null ? _config.Local : _homes.Of(userKey);
 
-    /// <summary>Which region's primary takes the writes of users homed in <paramref name="home"/> now.</summary>
-    public WriteRegionChoice WriteRegionFor(string home)
+    /// <summary>Which region's primary takes the writes of users homed in <paramref name="home"/> now. With failback
+    /// caught-up, a home that is back counts as caught up once its applied position holds every GTID its users wrote
+    /// elsewhere up to the moment it came back (a fixed target: writes that keep arriving would otherwise be a moving
+    /// one); the rest, written since, is in <c>WaitFor</c>: the caller waits for it on home (MASTER_GTID_WAIT) before
+    /// the write, or asks again with <paramref name="stayAway"/> when the wait fails.</summary>
+    public (WriteRegionChoice Choice, GtidSet? WaitFor) WriteRegionFor(string home, bool stayAway = false)
     {
         var region = Find(home);
-        var caughtUp = region.AwayGtids is not { } away || region.Primary.Endpoint.Health?.Gtids is { } applied && applied.Contains(away);
+        var applied = region.Primary.Endpoint.Health?.Gtids;
+        bool caughtUp;
+        if (region.AwayGtids is not { } away)
+            caughtUp = true;
+        else if (!region.CanWrite || stayAway)
+        {
+            region.RecoveryTarget = stayAway ? away : null;
+            caughtUp = false;
+        }
+        else
+        {
+            var target = region.RecoveryTarget ??= away;
+            caughtUp = applied is not null && applied.Contains(target);
+        }
         var choice = WriteRegionChoice.For(home, Candidates(forWrite: true), _nearest, caughtUp, _config.Failback == RegionFailback.CaughtUp);
+        GtidSet? waitFor = null;
+        if (choice.Reason == WriteRegionReason.Home && _config.Failback == RegionFailback.CaughtUp && region.AwayGtids is { } pending
+            && (applied is null || !applied.Contains(pending)))
+            waitFor = pending;
         var to = choice.Region ?? "";
         var previous = Interlocked.Exchange(ref region.LastWriteRegion, to);
-        if (!string.Equals(previous, to, StringComparison.Ordinal))
+        if (!string.Equals(previous, to, StringComparison.Ordinal) && previous.Length > 0)
+            WritesMoved?.Invoke(home, previous, choice.Region, choice.Reason);
+        if (choice.Reason == WriteRegionReason.Home && waitFor is null)
+            HomeCaughtUp(home, region.AwayGtids);
+        return (choice, waitFor);
+    }
+
+    /// <summary>Home has applied <paramref name="gtid"/> (a wait proved it, or its position holds it): what its users
+    /// wrote elsewhere up to then no longer keeps writes away.</summary>
+    public void HomeCaughtUp(string home, GtidSet? gtid)
+    {
+        var region = Find(home);
+        lock (region)
         {
-            if (choice.Reason == WriteRegionReason.Home)
-                region.AwayGtids = null; // home has all that was written meanwhile (or failback does not wait for it)
-            if (previous.Length > 0)
-                WritesMoved?.Invoke(home, previous, choice.Region, choice.Reason);
+            if (region.AwayGtids is { } away && (gtid is null || gtid.Contains(away)))
+            {
+                region.AwayGtids = null;
+                region.RecoveryTarget = null;
+            }
         }
-        return choice;
     }
 
     public BackendPool PrimaryOf(string region) => Find(region).Primary;

@@ -34,6 +34,7 @@ internal sealed partial class ClientSession
     {
         plan = null;
         level = null;
+        _backends.SetUserKey(_context.Regions is null ? null : _consistency.UserKeyFor(tags));
         if (target != RouteTarget.Replica)
             return target;
         if (tags.Problem is { } problem)
@@ -132,6 +133,7 @@ internal sealed partial class ClientSession
             return;
         }
         _consistency.RecordWrite(gtid, text, tags);
+        _backends.NoteRegionalWrite(gtid!);
         Log.WriteRecorded(_logger, _id, held.Endpoint.Name, text);
     }
 

@@ -145,6 +145,8 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     /// every writer and why (<see cref="NoWriterException"/>).</summary>
     private async ValueTask<BackendConnection> LeasePrimaryAsync(CancellationToken cancellationToken)
     {
+        if (context.Regions is { } regions)
+            return await LeaseRegionalWriterAsync(regions, cancellationToken).ConfigureAwait(false);
         var writers = context.Writers;
         if (!writers.HasSeveralWriters)
             return await context.PrimaryPool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
@@ -172,8 +174,16 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     /// is tried. Null when no replica can serve: the caller falls back to the primary.</summary>
     private async ValueTask<BackendConnection?> LeaseReplicaAsync(ReadRequirement requirement, CancellationToken cancellationToken)
     {
+        // Across regions the nearest serve first; a rule's group decides alone.
+        if (RouteGroup is null && context.Regions is { } regions && await LeaseNearestAsync(regions, requirement, cancellationToken).ConfigureAwait(false) is { } near)
+            return near;
+        return await LeaseFromAsync(requirement, RouteGroup, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<BackendConnection?> LeaseFromAsync(ReadRequirement requirement, string? group, CancellationToken cancellationToken)
+    {
         ulong tried = 0;
-        while (context.Replicas.Choose(tried, requirement, out var bit, RouteGroup) is { } pool)
+        while (context.Replicas.Choose(tried, requirement, out var bit, group) is { } pool)
         {
             tried |= bit;
             try

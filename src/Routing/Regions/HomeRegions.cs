@@ -33,7 +33,10 @@ public sealed class HomeRegions
     {
         if (_explicit.TryGetValue(userKey, out var home))
             return home;
-        var key = Encoding.UTF8.GetBytes(userKey);
+        // Keys are short (user ids): hashed from the stack, so a statement's home costs no allocation.
+        var length = Encoding.UTF8.GetByteCount(userKey);
+        Span<byte> key = length <= 128 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(userKey, key);
         Span<byte> buffer = stackalloc byte[256];
         var best = 0;
         ulong bestScore = 0;
@@ -50,7 +53,7 @@ public sealed class HomeRegions
         return _regions[best];
     }
 
-    private static ulong Score(byte[] key, byte[] region, Span<byte> buffer)
+    private static ulong Score(ReadOnlySpan<byte> key, byte[] region, Span<byte> buffer)
     {
         var length = key.Length + 1 + region.Length;
         var input = length <= buffer.Length ? buffer[..length] : new byte[length];

@@ -12,13 +12,14 @@ public sealed class GaleraExampleConfigTests
     private static readonly string Example = Path.Combine(Root, "config", "switchyard.galera.yaml");
 
     [Fact]
-    public void GaleraExample_Loads_AsAGaleraTopologyWritingToTheFirstNode()
+    public void GaleraExample_Loads_AsAGaleraTopologyWithEveryNodeAWriterInOrder()
     {
         var config = ConfigLoader.LoadFile(Example);
 
         Assert.Equal(TopologyKind.Galera, config.Topology.Kind);
         Assert.Equal(["n1", "n2", "n3"], config.Backends.Select(b => b.Name));
-        Assert.Equal("n1", Assert.Single(config.Backends, b => b.Role == BackendRole.Primary).Name);
+        Assert.All(config.Backends, b => Assert.Equal(BackendRole.Primary, b.Role));
+        Assert.Equal(WritePolicy.SingleActive, config.Topology.WritePolicy);
     }
 
     [Fact]
