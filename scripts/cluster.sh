@@ -31,15 +31,6 @@ port_of()      { case $1 in primary) echo "$PRIMARY_PORT";; replica1) echo "$REP
 server_id_of() { case $1 in primary) echo 1;; replica1) echo 2;; replica2) echo 3;; esac; }
 role_of()      { [[ $1 == primary ]] && echo primary || echo replica; }
 
-# Privileges of the application users. In 10.11 `GRANT ALL` includes SUPER and READ_ONLY ADMIN, which
-# would let them write on a read_only replica; so the list is explicit. CREATE on *.* lets app create
-# databases; --log-bin-trust-function-creators=1 lets it create stored functions without SUPER.
-APP_PRIVS="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES,
-  LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY"
-# The proxy reads replication state (SHOW SLAVE STATUS, @@gtid_binlog_pos, SHOW PROCESSLIST).
-# REPLICA MONITOR is only an alias of SLAVE MONITOR in 10.11 (SHOW GRANTS prints SLAVE MONITOR).
-MONITOR_PRIVS="SLAVE MONITOR, BINLOG MONITOR, PROCESS"
-
 # ---- pid bookkeeping --------------------------------------------------------------------------------
 
 pid_file() { echo "$STATE_DIR/$1.pid"; }

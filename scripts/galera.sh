@@ -36,11 +36,6 @@ group_of() { case $1 in n1) echo "${SWITCHYARD_GALERA_GROUP1:-4567}";; n2) echo 
 sst_of()   { case $1 in n1) echo "${SWITCHYARD_GALERA_SST1:-4444}";; n2) echo "${SWITCHYARD_GALERA_SST2:-4454}";; n3) echo "${SWITCHYARD_GALERA_SST3:-4464}";; esac; }
 server_id_of() { echo "1${1#n}"; }
 
-# The same privileges as scripts/cluster.sh: app without SUPER (so it cannot change wsrep settings), the monitor
-# with what reading replication and wsrep state needs (SHOW GLOBAL STATUS needs no privilege).
-APP_PRIVS="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES,
-  LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY"
-MONITOR_PRIVS="SLAVE MONITOR, BINLOG MONITOR, PROCESS"
 
 pid_file() { echo "$STATE_DIR/$1.pid"; }
 

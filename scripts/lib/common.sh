@@ -80,3 +80,12 @@ ensure_packages() {
 # The MariaDB client, always over TCP and never reading ~/.my.cnf or /etc/mysql (so a developer's own
 # settings cannot change what the scripts do). Usage: sql PORT [mariadb args...]
 sql() { local port=$1; shift; mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot "$@"; }
+
+# Privileges of the application users (cluster.sh and galera.sh). In 10.11 `GRANT ALL` includes SUPER and
+# READ_ONLY ADMIN, which would let them write on a read_only replica; so the list is explicit. CREATE on *.* lets app create
+# databases; --log-bin-trust-function-creators=1 lets it create stored functions without SUPER.
+APP_PRIVS="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES,
+  LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY"
+# The proxy reads replication state (SHOW SLAVE STATUS, @@gtid_binlog_pos, SHOW PROCESSLIST).
+# REPLICA MONITOR is only an alias of SLAVE MONITOR in 10.11 (SHOW GRANTS prints SLAVE MONITOR).
+MONITOR_PRIVS="SLAVE MONITOR, BINLOG MONITOR, PROCESS"

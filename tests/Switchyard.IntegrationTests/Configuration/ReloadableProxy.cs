@@ -72,23 +72,11 @@ internal sealed class ReloadableProxy : IAsyncDisposable
     /// <summary>As above, with a <c>rules:</c> section (YAML, list items indented by two spaces) and backend groups per
     /// replica.</summary>
     public static string Yaml(IReadOnlyList<string> replicas, string rules, IReadOnlyDictionary<string, string>? groups = null) => $"""
-        listeners:
-          mysql: 127.0.0.1:0
-          http: 127.0.0.1:0
-        backend_credentials:
-          user: switchyard
-          password: switchyard
-        monitor:
-          enabled: true
-          interval: 200ms
-          check_timeout: 1s
-          user: monitor
-          password: monitor
+        {TestYaml.Header}
+        {TestYaml.Monitor("200ms")}
         consistency:
           default: eventual
-        users:
-          - name: app
-            password: app
+        {TestYaml.AppUser}
         backends:
           - name: primary
             address: {Cluster.Host}:{Cluster.PrimaryPort}

@@ -52,17 +52,10 @@ internal static class ConflictSupport
     /// the scanner, which compares conflicts.nodes), with the monitor off and <paramref name="conflicts"/> as the body of
     /// the rest of the conflicts: section, written at column 0.</summary>
     public static string Yaml(MultiPrimaryPair pair, string conflicts) => $"""
-        listeners:
-          mysql: 127.0.0.1:0
-          http: 127.0.0.1:0
-        backend_credentials:
-          user: switchyard
-          password: switchyard
+        {TestYaml.Header}
         monitor:
           enabled: false
-        users:
-          - name: app
-            password: app
+        {TestYaml.AppUser}
         backends:
           - name: writer1
             address: 127.0.0.1:{pair.Writers[0].Port}

@@ -14,27 +14,15 @@ internal static class RegionProxy
     /// <summary>The proxy's YAML: regions listed a, b, c (b before c, so that nearness by configuration order and by
     /// measured round trip differ when c is nearer); <paramref name="homes"/> maps user keys to regions.</summary>
     public static string Yaml(ThreeRegions regions, string homes = "{}", string failback = "caught-up") => $"""
-        listeners:
-          mysql: 127.0.0.1:0
-          http: 127.0.0.1:0
-        backend_credentials:
-          user: switchyard
-          password: switchyard
+        {TestYaml.Header}
         topology:
           kind: multi-primary
         regions:
           local: a
           homes: {homes}
           failback: {failback}
-        monitor:
-          enabled: true
-          interval: 200ms
-          check_timeout: 1s
-          user: monitor
-          password: monitor
-        users:
-          - name: app
-            password: app
+        {TestYaml.Monitor("200ms")}
+        {TestYaml.AppUser}
         backends:
           - name: a1
             address: 127.0.0.1:{regions.ProxyPort(0)}

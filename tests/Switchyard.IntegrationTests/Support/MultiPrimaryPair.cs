@@ -89,23 +89,11 @@ internal sealed class MultiPrimaryPair : IAsyncDisposable
     /// <summary>A proxy config for this pair (writer1 first, then writer2) with the monitor on; <paramref name="extra"/>
     /// is appended as more top-level YAML (a rules: or conflicts: section).</summary>
     public string ProxyYaml(string topology = "kind: multi-primary", string monitorInterval = "200ms", string extra = "") => $"""
-        listeners:
-          mysql: 127.0.0.1:0
-          http: 127.0.0.1:0
-        backend_credentials:
-          user: switchyard
-          password: switchyard
+        {TestYaml.Header}
         topology:
         {Indent(topology)}
-        monitor:
-          enabled: true
-          interval: {monitorInterval}
-          check_timeout: 1s
-          user: monitor
-          password: monitor
-        users:
-          - name: app
-            password: app
+        {TestYaml.Monitor(monitorInterval)}
+        {TestYaml.AppUser}
         backends:
           - name: writer1
             address: 127.0.0.1:{Writers[0].Port}
