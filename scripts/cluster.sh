@@ -33,18 +33,8 @@ role_of()      { [[ $1 == primary ]] && echo primary || echo replica; }
 
 # ---- pid bookkeeping --------------------------------------------------------------------------------
 
-pid_file() { echo "$STATE_DIR/$1.pid"; }
-
-# Prints the pid of instance $1 if the pid file we wrote names a live mariadbd on that instance's
-# datadir. Checking the command line guards against a recycled pid belonging to something else.
-our_pid() {
-    local f pid
-    f=$(pid_file "$1"); [[ -f $f ]] || return 1
-    pid=$(<"$f")
-    [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "mariadbd.* --datadir=$STATE_DIR/$1 " || return 1
-    echo "$pid"
-}
+# Checking the command line guards against a recycled pid belonging to something else.
+our_pid() { recorded_pid "$1" "mariadbd.* --datadir=$STATE_DIR/$1 "; }
 
 # ---- up ---------------------------------------------------------------------------------------------
 

@@ -37,18 +37,8 @@ sst_of()   { case $1 in n1) echo "${SWITCHYARD_GALERA_SST1:-4444}";; n2) echo "$
 server_id_of() { echo "1${1#n}"; }
 
 
-pid_file() { echo "$STATE_DIR/$1.pid"; }
-
-# Prints the pid of node $1 if the pid file we wrote names a live mariadbd with that node's option file (a
-# recycled pid belonging to something else does not match).
-our_pid() {
-    local f pid
-    f=$(pid_file "$1"); [[ -f $f ]] || return 1
-    pid=$(<"$f")
-    [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "mariadbd --defaults-file=$STATE_DIR/$1.cnf " || return 1
-    echo "$pid"
-}
+# The node's own option file on the command line: a recycled pid belonging to something else does not match.
+our_pid() { recorded_pid "$1" "mariadbd --defaults-file=$STATE_DIR/$1.cnf "; }
 
 # A wsrep status variable of the node on port $1 (empty when it does not answer).
 wsrep() {

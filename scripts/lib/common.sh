@@ -89,3 +89,16 @@ APP_PRIVS="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTE
 # The proxy reads replication state (SHOW SLAVE STATUS, @@gtid_binlog_pos, SHOW PROCESSLIST).
 # REPLICA MONITOR is only an alias of SLAVE MONITOR in 10.11 (SHOW GRANTS prints SLAVE MONITOR).
 MONITOR_PRIVS="SLAVE MONITOR, BINLOG MONITOR, PROCESS"
+
+# The pid file a script wrote for instance $1 (under its $STATE_DIR).
+pid_file() { echo "$STATE_DIR/$1.pid"; }
+
+# Prints the pid in instance $1's pid file if it names a live process whose command line contains $2.
+recorded_pid() {
+    local f pid
+    f=$(pid_file "$1"); [[ -f $f ]] || return 1
+    pid=$(<"$f")
+    [[ -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$2" || return 1
+    echo "$pid"
+}

@@ -1,3 +1,4 @@
+using Switchyard.Proxy.Tests.Support;
 namespace Switchyard.Proxy.Tests.Cli;
 
 /// <summary>`switchyard --check-config FILE`, through the real entry point. Console output is process-wide, so these
@@ -50,23 +51,7 @@ public sealed class CheckConfigTests : IDisposable
         Assert.Contains("rules            none", output);
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var (output, errors) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(errors);
-        try
-        {
-            var exit = await Program.Main(args);
-            return (exit, output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => ProgramRun.RunAsync(args);
 
     private static string RepositoryRoot()
     {

@@ -1,3 +1,4 @@
+using Switchyard.Proxy.Tests.Support;
 namespace Switchyard.Proxy.Tests.Cli;
 
 /// <summary>`switchyard --scan-conflicts --config FILE [--repair]` through the real entry point, without servers: what it
@@ -74,21 +75,5 @@ public sealed class ScanConflictsCliTests : IDisposable
         Assert.Contains("unknown arguments", errors);
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var (output, errors) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(errors);
-        try
-        {
-            var exit = await Program.Main(args);
-            return (exit, output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => ProgramRun.RunAsync(args);
 }
