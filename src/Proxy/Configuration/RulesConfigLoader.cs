@@ -13,8 +13,8 @@ internal static class RulesConfigLoader
     /// Long enough for any sane pattern over a long statement, short enough that a runaway one cannot stall clients.</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
 
-    public static readonly string[] RuleKeys = ["name", "match", "route", "consistency", "max_lag", "block", "timeout"];
-    private static readonly string[] ActionKeys = ["route", "consistency", "max_lag", "block", "timeout"];
+    public static readonly string[] RuleKeys = ["name", "match", "route", "consistency", "max_lag", "block", "timeout", "mirror"];
+    private static readonly string[] ActionKeys = ["route", "consistency", "max_lag", "block", "timeout", "mirror"];
     public static readonly string[] MatchKeys = ["class", "regex", "ignore_case", "digest", "user", "schema", "client"];
 
     public static RuleSet Read(YamlSection root, IReadOnlyList<UserConfig> users, IReadOnlyList<BackendConfig> backends)
@@ -148,18 +148,21 @@ internal static class RulesConfigLoader
         }
 
         TimeSpan? timeout = rule.Get("timeout") is null ? null : rule.Duration("timeout", TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        var mirror = rule.String("mirror");
+        if (mirror is not null && !groups.Contains(mirror))
+            rule.Error(rule.Get("mirror")!, $"'{rule.Qualify("mirror")}' names backend group '{mirror}', which no backend is in" + YamlSection.DidYouMean(mirror, groups));
         var block = rule.String("block");
         if (block is not null)
         {
             if (string.IsNullOrWhiteSpace(block))
                 rule.Error(rule.Get("block") ?? rule.Node, $"'{rule.Qualify("block")}' needs the message the client gets");
-            if (rule.Get("route") is not null || rule.Get("consistency") is not null || rule.Get("max_lag") is not null || rule.Get("timeout") is not null)
-                rule.Error(rule.Get("block") ?? rule.Node, $"'{rule.Qualify("block")}' cannot be combined with route, consistency, max_lag or timeout: a blocked statement runs nowhere");
+            if (rule.Get("route") is not null || rule.Get("consistency") is not null || rule.Get("max_lag") is not null || rule.Get("timeout") is not null || mirror is not null)
+                rule.Error(rule.Get("block") ?? rule.Node, $"'{rule.Qualify("block")}' cannot be combined with route, consistency, max_lag, timeout or mirror: a blocked statement runs nowhere");
         }
 
-        var action = new RuleAction { Route = route, Consistency = consistency, BlockMessage = block, Timeout = timeout };
+        var action = new RuleAction { Route = route, Consistency = consistency, BlockMessage = block, Timeout = timeout, MirrorGroup = mirror };
         if (ActionKeys.All(key => rule.Get(key) is null))
-            rule.Error(rule.Node, $"'{rule.Path}' has no action: give route, consistency, max_lag, block or timeout");
+            rule.Error(rule.Node, $"'{rule.Path}' has no action: give route, consistency, max_lag, block, timeout or mirror");
         return action;
     }
 }

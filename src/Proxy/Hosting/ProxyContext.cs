@@ -4,6 +4,7 @@ using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Digests;
 using Switchyard.Proxy.Consistency;
 using Switchyard.Proxy.Metrics;
+using Switchyard.Proxy.Mirroring;
 using Switchyard.Proxy.Monitoring;
 using Switchyard.Proxy.Regions;
 using Switchyard.Proxy.Logging;
@@ -48,6 +49,7 @@ internal sealed class ProxyContext : IAsyncDisposable
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
         TopologyMetrics = new TopologyMetrics(Metrics.Registry, Writers);
+        Mirror = new StatementMirror(this, loggerFactory.CreateLogger("Switchyard.Mirror"));
         if (Regions is not null)
         {
             var regionMetrics = RegionMetrics = new RegionMetrics(Metrics.Registry, Regions);
@@ -103,6 +105,8 @@ internal sealed class ProxyContext : IAsyncDisposable
     /// healthy, the first in the order. Changing the writers in the configuration needs a restart.</summary>
     public BackendEndpoint Primary => PrimaryPool.Endpoint;
     public BackendPool PrimaryPool => Writers.Active ?? _backends.PrimaryPool;
+    /// <summary>Copies of statements for rules with <c>mirror:</c>.</summary>
+    public StatementMirror Mirror { get; }
     /// <summary>Routing by each user's home region; null without a <c>regions:</c> section.</summary>
     public RegionRouter? Regions { get; }
     /// <summary>Region series (on <see cref="ProxyMetrics.Registry"/>); null without regions.</summary>

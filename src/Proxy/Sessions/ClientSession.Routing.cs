@@ -75,6 +75,9 @@ internal sealed partial class ClientSession
         return null;
     }
 
+    /// <summary>This session's last statement mirror: the next one runs after it.</summary>
+    private Task? _mirrored;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<string?> QueryAsync(PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
@@ -85,6 +88,11 @@ internal sealed partial class ClientSession
         if (policy.Blocks)
             return await BlockAsync(policy, buffer, cancellationToken).ConfigureAwait(false);
         var tags = policy.Apply(consistency.Tags);
+        // A write a rule mirrors: its text is copied now, while the client's packet is still in the buffer. Not a
+        // multi-statement: which of its parts committed is not known.
+        var mirror = policy.Mirror is not null && statement.Class == StatementClass.Write && !statement.Has(StatementFlags.MultiStatement) && !header.HasContinuation
+            ? buffer.Slice(PacketHeader.Size + 1, header.PayloadLength - 1).ToArray()
+            : null;
         var target = PlanRead(policy.Apply(RoutePlanner.Route(statement, _backends.RouteState(statement)), statement), tags, out var plan, out var level);
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
@@ -113,7 +121,12 @@ internal sealed partial class ClientSession
         var outcome = _forwarder.LastOutcome(hasStatus: true);
         RecordQuery(statement, started, level, policy.Digest, outcome.IsError);
         if (IsCommittedWrite(statement, outcome))
+        {
             await NoteWriteAsync(tags, outcome, cancellationToken).ConfigureAwait(false);
+            // Only a committed write is copied: one inside a transaction might still be rolled back.
+            if (mirror is not null)
+                _mirrored = _context.Mirror.Submit(policy.Mirror!, _backends.Profile, _backends.Schema, mirror, _mirrored);
+        }
         await FlushDeferredAsync(cancellationToken).ConfigureAwait(false);
         await _backends.CompleteAsync(statement, assignments, outcome).ConfigureAwait(false);
         return null;

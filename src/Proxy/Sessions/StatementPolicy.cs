@@ -19,6 +19,9 @@ internal readonly record struct StatementPolicy(RoutingRule? Rule, DigestEntry? 
 
     public TimeSpan? Timeout => Rule?.Action.Timeout;
 
+    /// <summary>The backend group that gets a copy of the statement once it succeeded (null: none).</summary>
+    public string? Mirror => Rule?.Action.MirrorGroup;
+
     /// <summary>The backend group a read is restricted to (null: any replica).</summary>
     public string? Group => Rule?.Action.Route is { Kind: RuleRouteKind.Group } route ? route.Group : null;
 

@@ -28,8 +28,12 @@ internal sealed record RuleAction
     /// <summary>The longest the statement may run before the proxy cancels it; null means no limit of its own.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>A backend group that also gets a copy of the statement once it succeeded (like ProxySQL's mirror
+    /// hostgroup): sent in the background, its answer discarded; null (the default) mirrors nothing.</summary>
+    public string? MirrorGroup { get; init; }
+
     public bool Blocks => BlockMessage is not null;
 
     /// <summary>True when the action changes nothing (the loader rejects such rules: they would only count hits).</summary>
-    public bool IsEmpty => Route.Kind == RuleRouteKind.Default && Consistency is null && BlockMessage is null && Timeout is null;
+    public bool IsEmpty => Route.Kind == RuleRouteKind.Default && Consistency is null && BlockMessage is null && Timeout is null && MirrorGroup is null;
 }

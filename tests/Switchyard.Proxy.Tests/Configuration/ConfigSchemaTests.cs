@@ -150,6 +150,7 @@ public sealed class ConfigSchemaTests
             route: analytics
             max_lag: 2s
             timeout: 30s
+            mirror: reporting
           - name: no-drop
             match: { regex: '^\s*DROP\s', class: write }
             block: DROP is not allowed through Switchyard

@@ -137,9 +137,9 @@ public sealed class RulesConfigTests
     [InlineData("  - route: replicas\n", "(did you mean 'replica'?)", "replicas")]
     [InlineData("  - max_lag: soon\n", "'rules[0].max_lag' must be a duration", "soon")]
     [InlineData("  - timeout: 0ms\n", "'rules[0].timeout' must be at least 1ms", "0ms")]
-    [InlineData("  - block: nope\n    route: primary\n", "'rules[0].block' cannot be combined with route, consistency, max_lag or timeout", "nope")]
+    [InlineData("  - block: nope\n    route: primary\n", "'rules[0].block' cannot be combined with route, consistency, max_lag, timeout or mirror", "nope")]
     [InlineData("  - block: \"\"\n", "'rules[0].block' needs the message the client gets", "\"\"")]
-    [InlineData("  - name: idle\n    match: { class: read }\n", "'rules[0]' has no action: give route, consistency, max_lag, block or timeout", "name: idle")]
+    [InlineData("  - name: idle\n    match: { class: read }\n", "'rules[0]' has no action: give route, consistency, max_lag, block, timeout or mirror", "name: idle")]
     [InlineData("  - name: twice\n    route: primary\n  - name: twice\n    route: replica\n", "rule 'twice' is defined twice", "twice", 2)]
     [InlineData("  - primary\n", "'rules[0]' must be a mapping", "  - |primary")]
     public void LoadYaml_BadRule_ReportsItWithLineAndColumn(string rules, string message, string at, int occurrence = 1)
@@ -235,5 +235,24 @@ public sealed class RulesConfigTests
     private sealed record RuleProbe(StatementClass Class, byte[] Sql, string User, IPAddress Client)
     {
         public static implicit operator RuleInput(RuleProbe probe) => new(probe.Class, probe.Sql, probe.User, "shop", probe.Client);
+    }
+
+    [Fact]
+    public void LoadYaml_MirrorToAGroup_IsKeptOnTheRuleAndAloneIsAnAction()
+    {
+        var config = ConfigLoader.LoadYaml(Base + "  - name: copy-orders\n    match: { class: write }\n    mirror: reporting\n", "test");
+
+        Assert.Equal("reporting", Assert.Single(config.Rules.Rules).Action.MirrorGroup);
+        Assert.False(config.Rules.Rules[0].Action.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("  - mirror: nowhere\n", "'rules[0].mirror' names backend group 'nowhere', which no backend is in")]
+    [InlineData("  - block: nope\n    mirror: reporting\n", "'rules[0].block' cannot be combined with route, consistency, max_lag, timeout or mirror: a blocked statement runs nowhere")]
+    public void LoadYaml_BadMirror_IsRejected(string rules, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(Base + rules, "test"));
+
+        Assert.Contains(e.Errors, x => x.Message.StartsWith(expected, StringComparison.Ordinal));
     }
 }
