@@ -62,7 +62,7 @@ public sealed class ReplicaFailureTests
 
         await Poll.UntilAsync(() => Task.FromResult(servedBy.Contains(DoomedServerId) && servedBy.Contains(Replication.ReplicaServerIds[0])),
             TimeSpan.FromSeconds(10), "both replicas serve reads");
-        await PrivateMariaDb.RunAsync("kill", "-9", doomed.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await doomed.KillAsync();
         Volatile.Write(ref killed, true);
         await Poll.UntilAsync(() => Task.FromResult(Interlocked.Read(ref readsAfterKill) >= 400 || !failures.IsEmpty),
             TimeSpan.FromSeconds(20), "reads go on after the kill");

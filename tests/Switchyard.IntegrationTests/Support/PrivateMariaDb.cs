@@ -14,6 +14,7 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
     private readonly string _directory;
     private readonly string[] _arguments;
     private Process _process;
+    private bool _killed; // by KillAsync: an exit that is no surprise
 
     private PrivateMariaDb(string directory, int port, string[] arguments)
     {
@@ -107,6 +108,7 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
         if (_process.HasExited)
             return;
         await ThawAsync();
+        _killed = true;
         _process.Kill();
         await _process.WaitForExitAsync();
     }
@@ -116,6 +118,7 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        _killed = false;
         _process = Launch();
         await WaitUntilReadyAsync();
     }
@@ -150,6 +153,13 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A server that died without being told to keeps its error log for whoever investigates the failed test.
+        if (_process.HasExited && !_killed && File.Exists(Path.Combine(_directory, "error.log")))
+        {
+            var kept = Path.Combine(Path.GetTempPath(), $"switchyard-it-died-{Port}-{DateTime.UtcNow:HHmmss}.log");
+            File.Copy(Path.Combine(_directory, "error.log"), kept, overwrite: true);
+            Console.Error.WriteLine($"PrivateMariaDb on port {Port} (server id in {string.Join(' ', _arguments.Where(a => a.StartsWith("--server-id", StringComparison.Ordinal)))}) exited on its own; error log kept in {kept}");
+        }
         if (!_process.HasExited)
         {
             try
