@@ -40,12 +40,7 @@ internal sealed class ProxyContext : IAsyncDisposable
             _backends.ReadPools,
             BalancingPolicies.Create(config.Routing.ReadBalancing),
             loggerFactory.CreateLogger("Switchyard.Routing"));
-        if (config.Regions is { } regionsConfig)
-        {
-            Regions = new RegionRouter(regionsConfig, pools);
-            var regionLog = loggerFactory.CreateLogger("Switchyard.Regions");
-            Log.RegionsConfigured(regionLog, regionsConfig.Local, string.Join(", ", Regions.Regions.Select(r => r.Name)));
-        }
+        Regions = config.Regions is { } regionsConfig ? new RegionRouter(regionsConfig, pools) : null;
         Statements = new StatementRegistry();
         Metrics = new ProxyMetrics(Backends, Pools);
         TopologyMetrics = new TopologyMetrics(Metrics.Registry, Writers);
@@ -54,6 +49,7 @@ internal sealed class ProxyContext : IAsyncDisposable
         {
             var regionMetrics = RegionMetrics = new RegionMetrics(Metrics.Registry, Regions);
             var regionLog = loggerFactory.CreateLogger("Switchyard.Regions");
+            Log.RegionsConfigured(regionLog, Regions.Local, string.Join(", ", Regions.Regions.Select(r => r.Name)));
             Regions.WritesMoved = (home, from, to, reason) =>
             {
                 if (to is null)

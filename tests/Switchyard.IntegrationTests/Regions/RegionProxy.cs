@@ -12,7 +12,9 @@ internal static class RegionProxy
     public static string RegionOf(int serverId) => ThreeRegions.Names[serverId - 21];
 
     /// <summary>The proxy's YAML: regions listed a, b, c (b before c, so that nearness by configuration order and by
-    /// measured round trip differ when c is nearer); <paramref name="homes"/> maps user keys to regions.</summary>
+    /// measured round trip differ when c is nearer); <paramref name="homes"/> maps user keys to regions. The check
+    /// timeout leaves room for the relays' delay on a loaded machine: a check that outlives it would count as a hung
+    /// region and abort the writes in flight there.</summary>
     public static string Yaml(ThreeRegions regions, string homes = "{}", string failback = "caught-up") => $"""
         {TestYaml.Header}
         topology:
@@ -21,7 +23,7 @@ internal static class RegionProxy
           local: a
           homes: {homes}
           failback: {failback}
-        {TestYaml.Monitor("200ms")}
+        {TestYaml.Monitor("200ms", checkTimeout: "3s")}
         {TestYaml.AppUser}
         backends:
           - name: a1

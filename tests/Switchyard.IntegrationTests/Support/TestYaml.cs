@@ -21,12 +21,13 @@ internal static class TestYaml
             password: app
         """;
 
-    /// <summary>The monitor on, as the monitor user, checking every <paramref name="interval"/>.</summary>
-    public static string Monitor(string interval) => $"""
+    /// <summary>The monitor on, as the monitor user, checking every <paramref name="interval"/>; a check slower than
+    /// <paramref name="checkTimeout"/> counts as a hung backend (its connections in use are aborted).</summary>
+    public static string Monitor(string interval, string checkTimeout = "1s") => $"""
         monitor:
           enabled: true
           interval: {interval}
-          check_timeout: 1s
+          check_timeout: {checkTimeout}
           user: monitor
           password: monitor
         """;
