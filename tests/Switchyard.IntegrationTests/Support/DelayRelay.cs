@@ -124,9 +124,10 @@ internal sealed class DelayRelay : IAsyncDisposable
         {
             await foreach (var (data, due) in chunks.ReadAllAsync(_stopping.Token))
             {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait, _stopping.Token);
+                // Timers may fire a fraction of a millisecond early: wait again until the due time has really passed.
+                TimeSpan wait;
+                while ((wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due)) > TimeSpan.Zero)
+                    await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, _stopping.Token);
                 await to.WriteAsync(data, _stopping.Token);
             }
         }
