@@ -202,20 +202,10 @@ cmd_up() {
 # ---- down / wipe -------------------------------------------------------------------------------------
 
 cmd_down() {
-    local t0 name pid pids=() deadline
-    t0=$(now_ms)
-    # SIGTERM all first so they shut down in parallel, then wait for each with a deadline.
-    for name in "${INSTANCES[@]}"; do
-        if pid=$(our_pid "$name"); then kill -TERM "$pid" 2>/dev/null || true; pids+=("$name:$pid"); fi
-    done
-    deadline=$((SECONDS + STOP_TIMEOUT))
-    for entry in "${pids[@]}"; do
-        name=${entry%%:*}; pid=${entry#*:}
-        while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
-        if [[ -e /proc/$pid ]]; then log "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
-    done
+    local t0 name; t0=$(now_ms)
+    stop_instances "${INSTANCES[@]}"
     for name in "${INSTANCES[@]}"; do rm -f "$(pid_file "$name")"; done
-    log "down: stopped ${#pids[@]} instance(s) in $(elapsed "$t0")"
+    log "down: stopped $STOPPED instance(s) in $(elapsed "$t0")"
 }
 
 cmd_wipe() {

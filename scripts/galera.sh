@@ -184,25 +184,9 @@ cmd_up() {
 
 # ---- down / stop --------------------------------------------------------------------------------------
 
-# SIGTERM to each named node first (they shut down in parallel), then wait for each with a deadline.
-stop_nodes() {
-    local name pid entry pids=() deadline
-    for name in "$@"; do
-        if pid=$(our_pid "$name"); then kill -TERM "$pid" 2>/dev/null || true; pids+=("$name:$pid"); fi
-    done
-    deadline=$((SECONDS + STOP_TIMEOUT))
-    for entry in "${pids[@]}"; do
-        name=${entry%%:*}; pid=${entry#*:}
-        while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.05; done
-        if [[ -e /proc/$pid ]]; then log "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
-        rm -f "$(pid_file "$name")"
-    done
-    STOPPED=${#pids[@]}
-}
-
 cmd_down() {
     local t0; t0=$(now_ms)
-    stop_nodes "${NODES[@]}"
+    stop_instances "${NODES[@]}"
     log "down: stopped $STOPPED node(s) in $(elapsed "$t0")"
 }
 
@@ -210,7 +194,7 @@ cmd_stop() {
     local name=${1:-} t0
     [[ $name == n1 || $name == n2 || $name == n3 ]] || die "usage: $0 stop n1|n2|n3"
     t0=$(now_ms)
-    stop_nodes "$name"
+    stop_instances "$name"
     log "stopped $STOPPED node ($name) in $(elapsed "$t0")"
 }
 

@@ -102,3 +102,20 @@ recorded_pid() {
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$2" || return 1
     echo "$pid"
 }
+
+# SIGTERM to each named instance the calling script started (our_pid, STOP_TIMEOUT are its own) so they shut down in
+# parallel, then wait for each with a deadline and SIGKILL what ignored it; STOPPED is how many were running.
+stop_instances() {
+    local name pid entry pids=() deadline
+    for name in "$@"; do
+        if pid=$(our_pid "$name"); then kill -TERM "$pid" 2>/dev/null || true; pids+=("$name:$pid"); fi
+    done
+    deadline=$((SECONDS + STOP_TIMEOUT))
+    for entry in "${pids[@]}"; do
+        name=${entry%%:*}; pid=${entry#*:}
+        while [[ -e /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.05; done
+        if [[ -e /proc/$pid ]]; then log "$name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; fi
+        rm -f "$(pid_file "$name")"
+    done
+    STOPPED=${#pids[@]}
+}

@@ -21,8 +21,8 @@ internal static partial class StatusDocument
             json.WriteBoolean("writable", region.CanWrite);
             json.WriteBoolean("readable", region.CanRead);
             WriteNumberOrNull(json, "round_trip_ms", region.RoundTrip?.TotalMilliseconds);
-            // Decided afresh here, so the page shows where the next write of a user homed here would go.
-            var (choice, _) = regions.WriteRegionFor(region.Name);
+            // Decided afresh, so the page shows where the next write of a user homed here would go.
+            var choice = regions.PeekWriteRegion(region.Name);
             if (choice.Region is { } to) json.WriteString("writes_to", to); else json.WriteNull("writes_to");
             json.WriteString("writes_reason", choice.Reason.ToString());
             if (region.AwayGtids is { } away) json.WriteString("awaiting_gtids", away.ToString()); else json.WriteNull("awaiting_gtids");

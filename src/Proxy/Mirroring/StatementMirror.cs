@@ -36,9 +36,6 @@ internal sealed class StatementMirror
             + "lost, timed out), no_backend (no backend of the group available) or dropped (too many mirrors in flight).", "group", "result");
     }
 
-    /// <summary>Mirrors still running (tests wait for them).</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     /// <summary>Starts a mirror of <paramref name="sql"/> (the statement's text, owned by the mirror from now on) once
     /// <paramref name="previous"/> (the same session's last mirror) has run, so that a session's copies apply in the
     /// order its statements did. Returns the task to chain the session's next mirror to.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Routing.Consistency;
@@ -50,6 +51,22 @@ internal sealed class RegionRouter
     public (WriteRegionChoice Choice, GtidSet? WaitFor) WriteRegionFor(string home, bool stayAway = false)
     {
         var region = Find(home);
+        var (choice, waitFor) = Decide(region, stayAway);
+        var to = choice.Region ?? "";
+        var previous = Interlocked.Exchange(ref region.LastWriteRegion, to);
+        if (!string.Equals(previous, to, StringComparison.Ordinal) && previous.Length > 0)
+            WritesMoved?.Invoke(home, previous, choice.Region, choice.Reason);
+        if (choice.Reason == WriteRegionReason.Home && waitFor is null)
+            HomeCaughtUp(home, region.AwayGtids);
+        return (choice, waitFor);
+    }
+
+    /// <summary>Where the next write of a user homed in <paramref name="home"/> would go, without acting on it (for
+    /// /status: looking must not log moves nor clear what home still has to apply).</summary>
+    public WriteRegionChoice PeekWriteRegion(string home) => Decide(Find(home), stayAway: false).Choice;
+
+    private (WriteRegionChoice Choice, GtidSet? WaitFor) Decide(Region region, bool stayAway)
+    {
         var applied = region.Primary.Endpoint.Health?.Gtids;
         bool caughtUp;
         if (region.AwayGtids is not { } away)
@@ -64,17 +81,20 @@ internal sealed class RegionRouter
             var target = region.RecoveryTarget ??= away;
             caughtUp = applied is not null && applied.Contains(target);
         }
-        var choice = WriteRegionChoice.For(home, Candidates(forWrite: true), _nearest, caughtUp, _config.Failback == RegionFailback.CaughtUp);
+        var candidates = Candidates(forWrite: true);
+        WriteRegionChoice choice;
+        try
+        {
+            choice = WriteRegionChoice.For(region.Name, candidates.AsSpan(0, _regions.Length), _nearest, caughtUp, _config.Failback == RegionFailback.CaughtUp);
+        }
+        finally
+        {
+            ArrayPool<RegionCandidate>.Shared.Return(candidates);
+        }
         GtidSet? waitFor = null;
         if (choice.Reason == WriteRegionReason.Home && _config.Failback == RegionFailback.CaughtUp && region.AwayGtids is { } pending
             && (applied is null || !applied.Contains(pending)))
             waitFor = pending;
-        var to = choice.Region ?? "";
-        var previous = Interlocked.Exchange(ref region.LastWriteRegion, to);
-        if (!string.Equals(previous, to, StringComparison.Ordinal) && previous.Length > 0)
-            WritesMoved?.Invoke(home, previous, choice.Region, choice.Reason);
-        if (choice.Reason == WriteRegionReason.Home && waitFor is null)
-            HomeCaughtUp(home, region.AwayGtids);
         return (choice, waitFor);
     }
 
@@ -109,8 +129,9 @@ internal sealed class RegionRouter
     public int ReadOrder(Span<Region?> order)
     {
         var candidates = Candidates(forWrite: false);
-        Span<int> indexes = stackalloc int[candidates.Length];
-        var count = _nearest.Order(candidates, indexes);
+        Span<int> indexes = stackalloc int[_regions.Length];
+        var count = _nearest.Order(candidates.AsSpan(0, _regions.Length), indexes);
+        ArrayPool<RegionCandidate>.Shared.Return(candidates);
         for (var i = 0; i < count; i++)
             order[i] = _regions[indexes[i]];
         return count;
@@ -120,9 +141,11 @@ internal sealed class RegionRouter
     public string Unavailability() => string.Join("; ", _regions.Select(r =>
         $"region {r.Name}: primary '{r.Primary.Endpoint.Name}' " + (r.Primary.Endpoint.Health is { } h && h.Reason.Length > 0 ? h.Reason : "unreachable")));
 
+    /// <summary>Each region as a candidate, in a pooled array (longer than the regions; give it back): this runs for
+    /// every statement leased by region.</summary>
     private RegionCandidate[] Candidates(bool forWrite)
     {
-        var candidates = new RegionCandidate[_regions.Length];
+        var candidates = ArrayPool<RegionCandidate>.Shared.Rent(_regions.Length);
         for (var i = 0; i < _regions.Length; i++)
         {
             var region = _regions[i];

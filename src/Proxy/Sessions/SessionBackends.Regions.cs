@@ -17,10 +17,6 @@ internal sealed partial class SessionBackends
     private string? _homeKey;
     private string? _home;
 
-    /// <summary>The home region of the statement in progress (null: no regions, or no statement yet — the proxy's own
-    /// region then).</summary>
-    public string? HomeRegion => _home;
-
     /// <summary>Sets the home region from the statement's user key; the last key's region is kept, so a session whose
     /// key does not change hashes it once.</summary>
     public void SetUserKey(string? userKey)

@@ -50,13 +50,10 @@ public sealed class MirrorRuleTests
             Assert.NotEqual(99, Convert.ToInt32(await Sql.ScalarAsync(client, "SELECT @@server_id")));
 
         IReadOnlyDictionary<string, double> samples = new Dictionary<string, double>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((samples = await MetricsScrape.ScrapeAsync(proxy.Server)).Value("switchyard_mirrored_statements_total{group=\"audit\",result=\"ok\"}") != 40)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the 40 mirrored writes did not all run: " +
-                string.Join(", ", samples.Where(s => s.Key.StartsWith("switchyard_mirrored", StringComparison.Ordinal)).Select(s => $"{s.Key} {s.Value}")));
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(
+            async () => (samples = await MetricsScrape.ScrapeAsync(proxy.Server)).Value("switchyard_mirrored_statements_total{group=\"audit\",result=\"ok\"}") == 40,
+            TimeSpan.FromSeconds(20), "the 40 mirrored writes ran",
+            () => string.Join(", ", samples.Where(s => s.Key.StartsWith("switchyard_mirrored", StringComparison.Ordinal)).Select(s => $"{s.Key} {s.Value}")));
         Assert.DoesNotContain(samples.Keys, k => k.StartsWith("switchyard_mirrored_statements_total", StringComparison.Ordinal) && !k.Contains("result=\"ok\"", StringComparison.Ordinal));
         await using var direct = new MySqlConnection(mirror.Root() + $"Database={database};");
         await direct.OpenAsync();
