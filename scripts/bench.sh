@@ -28,6 +28,7 @@
 #   BENCH_PORT=6133        proxy MySQL port (HTTP: +37)     BENCH_WARMUP=5    seconds of warm-up per target
 #   BENCH_DB=sbtest        BENCH_TABLES=4  BENCH_TABLE_SIZE=10000   BENCH_USER=app BENCH_PASSWORD=app
 #   BENCH_KEEP_DB=1        keep the sysbench database afterwards (default: dropped on exit)
+#   BENCH_BACKENDS=tcp     how the proxy reaches the backends: tcp, or socket (each server's Unix socket)
 #   SWITCHYARD_CONFIG      base configuration (default config/switchyard.yaml)
 # The cluster is used as it is when it answers; otherwise `scripts/cluster.sh up` starts it and it is stopped
 # again on exit. Nothing else of the cluster is ever stopped.
@@ -47,6 +48,8 @@ TABLE_SIZE=${BENCH_TABLE_SIZE:-10000}
 BENCH_USER=${BENCH_USER:-app}
 BENCH_PASSWORD=${BENCH_PASSWORD:-app}
 PAIRS=${BENCH_PAIRS:-1}
+BACKEND_TRANSPORT=${BENCH_BACKENDS:-tcp}
+[[ $BACKEND_TRANSPORT == tcp || $BACKEND_TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$BACKEND_TRANSPORT'"
 
 # The matrix. Each list is data: add a workload, a mode or a thread count and the table grows by itself.
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
@@ -188,6 +191,14 @@ proxy_config() {
         { print }
     ' "$BASE_CONFIG" >"$TMP/switchyard.yaml"
     grep -q "mysql: 127.0.0.1:$PORT" "$TMP/switchyard.yaml" || die "could not set the listener port in a copy of $BASE_CONFIG"
+    [[ $BACKEND_TRANSPORT == socket ]] || return 0
+    # The proxy reaches each backend over the Unix socket the server itself reports; clients still use TCP.
+    local name host port path
+    while read -r name host port; do
+        path=$(sql "$port" -N -B -e "SELECT @@socket") && [[ $path == /* && -S $path ]] || die "$name ($port) has no usable Unix socket ($path)"
+        sed -i "s|^\([ ]*\)address:[ ]*$host:$port\b.*|\1socket: $path|" "$TMP/switchyard.yaml"
+        grep -q "socket: $path" "$TMP/switchyard.yaml" || die "could not replace $name's address by its socket"
+    done < <(backends)
 }
 
 start_proxy() {
@@ -392,6 +403,7 @@ main() {
     {
         echo
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
         echo "direct = 127.0.0.1:$PRIMARY_PORT, proxy = 127.0.0.1:$PORT; errors = sysbench ignored errors + reconnects (direct/proxy)"
         echo
         print_table

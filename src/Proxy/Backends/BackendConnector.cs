@@ -49,18 +49,23 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
 
     private async Task<BackendConnection> ConnectCoreAsync(BackendEndpoint endpoint, ConnectionProfile profile, long started, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var path = endpoint.Config.Socket;
+        var socket = path is null ? new Socket(SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var transport = path is null ? "TCP" : "Unix socket";
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connectTimeout.CancelAfter(timeouts.Connect);
             try
             {
-                await socket.ConnectAsync(endpoint.Config.Host, endpoint.Config.Port, connectTimeout.Token).ConfigureAwait(false);
+                if (path is null)
+                    await socket.ConnectAsync(endpoint.Config.Host, endpoint.Config.Port, connectTimeout.Token).ConfigureAwait(false);
+                else
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), connectTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
-                throw new BackendUnavailableException(endpoint, $"TCP connect timed out after {timeouts.Connect.TotalMilliseconds:0} ms");
+                throw new BackendUnavailableException(endpoint, $"{transport} connect timed out after {timeouts.Connect.TotalMilliseconds:0} ms");
             }
             catch (SocketException e)
             {
@@ -68,8 +73,11 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
                 var reason = e.SocketErrorCode switch
                 {
                     SocketError.ConnectionRefused => "connection refused",
+                    // connect(2) on a Unix socket path that does not exist fails with ENOENT.
+                    SocketError.AddressNotAvailable when path is not null => "the socket file does not exist (is the server running?)",
+                    SocketError.AccessDenied when path is not null => "permission denied on the socket file",
                     SocketError.HostNotFound or SocketError.NoData => "host not found",
-                    SocketError.TimedOut => "TCP connect timed out",
+                    SocketError.TimedOut => $"{transport} connect timed out",
                     _ => e.Message,
                 };
                 throw new BackendUnavailableException(endpoint, reason, e);

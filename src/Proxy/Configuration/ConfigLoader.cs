@@ -232,10 +232,13 @@ public static partial class ConfigLoader
         var backends = new List<BackendConfig>();
         foreach (var backend in root.Sections("backends"))
         {
-            backend.AllowOnly("name", "address", "role", "weight", "max_replication_lag", "region", "groups");
+            backend.AllowOnly("name", "address", "socket", "role", "weight", "max_replication_lag", "region", "groups");
             var (region, groups) = BackendTags(backend);
             var name = backend.RequiredString("name");
-            var (host, port) = HostPort(backend, "address", required: true) ?? ("", 0);
+            var socket = SocketPath(backend);
+            if (backend.Get("address") is null && backend.Get("socket") is null)
+                backend.Error(backend.Node, $"'{backend.Qualify("address")}' (host:port) or '{backend.Qualify("socket")}' (the server's Unix socket) is required");
+            var (host, port) = HostPort(backend, "address", required: false) ?? ("", 0);
             var roleText = backend.String("role") ?? "replica";
             BackendRole role = BackendRole.Replica;
             if (roleText == "primary")
@@ -246,7 +249,9 @@ public static partial class ConfigLoader
                 backend.Error(backend.Get("name") ?? backend.Node, $"backend '{name}' is defined twice");
             else if (port != 0 && backends.Any(b => b.Host == host && b.Port == port))
                 backend.Error(backend.Get("address")!, $"backend address {host}:{port} is used twice");
-            backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Role = role, Weight = backend.Int("weight", 1, 0, 1000),
+            else if (socket is not null && backends.Any(b => b.Socket == socket))
+                backend.Error(backend.Get("socket")!, $"backend socket {socket} is used twice");
+            backends.Add(new BackendConfig { Name = name, Host = host, Port = port, Socket = socket, Role = role, Weight = backend.Int("weight", 1, 0, 1000),
                 MaxReplicationLag = backend.Get("max_replication_lag") is null ? null : backend.Duration("max_replication_lag", TimeSpan.Zero, TimeSpan.FromMilliseconds(1)),
                 Region = region, Groups = groups,
             });
@@ -359,6 +364,27 @@ public static partial class ConfigLoader
         }
         return (host, port);
     }
+
+    /// <summary>A backend's `socket:` (an absolute path to the server's Unix socket), which replaces `address:`.</summary>
+    private static string? SocketPath(YamlSection backend)
+    {
+        var path = backend.String("socket");
+        if (path is null)
+            return null;
+        var at = backend.Get("socket")!;
+        if (backend.Get("address") is { } address)
+            backend.Error(address, $"'{backend.Qualify("address")}' and '{backend.Qualify("socket")}' exclude each other: a backend is reached over TCP or over its Unix socket");
+        else if (!Path.IsPathRooted(path) || path.AsSpan().ContainsAny('\0', '\n'))
+            backend.Error(at, $"'{backend.Qualify("socket")}' must be an absolute path to the server's Unix socket, not '{path}'");
+        else if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxSocketPathBytes)
+            backend.Error(at, $"'{backend.Qualify("socket")}' is longer than the {MaxSocketPathBytes} bytes a Unix socket address can hold");
+        else
+            return path;
+        return null;
+    }
+
+    /// <summary>sun_path holds 108 bytes on Linux, including the terminating NUL.</summary>
+    private const int MaxSocketPathBytes = 107;
 
     /// <summary>A plain secret from `password` or from the environment variable named by `password_env`.</summary>
     private static string? Secret(YamlSection section, bool allowHash)

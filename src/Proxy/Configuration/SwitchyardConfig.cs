@@ -185,6 +185,9 @@ public sealed record BackendConfig
     public required string Name { get; init; }
     public required string Host { get; init; }
     public required int Port { get; init; }
+    /// <summary>A Unix socket path used instead of <see cref="Host"/>:<see cref="Port"/> for a server on the same machine:
+    /// each statement costs the proxy and the server less kernel time than over loopback TCP.</summary>
+    public string? Socket { get; init; }
     public BackendRole Role { get; init; } = BackendRole.Replica;
     public int Weight { get; init; } = 1;
     /// <summary>This replica's own lag limit; null means monitor.max_replication_lag.</summary>
@@ -194,5 +197,5 @@ public sealed record BackendConfig
     /// <summary>Backend groups this backend belongs to: a rule's <c>route:</c> may name one.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
 
-    public string Address => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public string Address => Socket ?? (Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}");
 }

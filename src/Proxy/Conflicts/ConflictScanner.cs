@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
+using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Metrics;
@@ -37,18 +38,14 @@ internal sealed class ConflictScanner : IAsyncDisposable
         _nodes = _config.NodesOf(config.Backends).Select((name, index) =>
         {
             var backend = config.Backends.Single(b => b.Name == name);
-            var builder = new MySqlConnectionStringBuilder
-            {
-                Server = backend.Host,
-                Port = (uint)backend.Port,
-                UserID = _credentials.User,
-                Password = _credentials.Password,
-                Pooling = false,
-                ConnectionTimeout = Math.Min(timeout, 10),
-                DefaultCommandTimeout = timeout,
-                ConvertZeroDateTime = true,
-                CharacterSet = "utf8mb4",
-            };
+            var builder = DriverEndpoint.Builder(backend);
+            builder.UserID = _credentials.User;
+            builder.Password = _credentials.Password;
+            builder.Pooling = false;
+            builder.ConnectionTimeout = Math.Min(timeout, 10);
+            builder.DefaultCommandTimeout = timeout;
+            builder.ConvertZeroDateTime = true;
+            builder.CharacterSet = "utf8mb4";
             return new ConflictNode(name, index, builder.ConnectionString);
         }).ToList();
     }

@@ -40,7 +40,7 @@ internal sealed class HealthMonitor : IAsyncDisposable
         if (HeartbeatTable is not null && !config.Topology.HasSeveralWriters && backends.FirstOrDefault(b => b.IsPrimary) is { } primary)
         {
             var connection = new MonitorConnection(
-                MonitorConnection.ConnectionString(primary.Config.Host, primary.Config.Port, credentials.User, credentials.Password, _config.CheckTimeout),
+                MonitorConnection.ConnectionString(primary.Config, credentials.User, credentials.Password, _config.CheckTimeout),
                 _config.CheckTimeout);
             _heartbeat = new HeartbeatWriter(connection, HeartbeatTable, _logger, primary.Name);
         }
@@ -50,7 +50,7 @@ internal sealed class HealthMonitor : IAsyncDisposable
 
     private BackendMonitor Create(BackendEndpoint b) => new(
         b, this,
-        MonitorConnection.ConnectionString(b.Config.Host, b.Config.Port, Credentials.User, Credentials.Password, _config.CheckTimeout),
+        MonitorConnection.ConnectionString(b.Config, Credentials.User, Credentials.Password, _config.CheckTimeout),
         new HealthThresholds(b.Config.MaxReplicationLag ?? _config.MaxReplicationLag, _config.LagRecoveryRatio, _config.FailuresToDown, _config.SuccessesToOnline)
         {
             ShunAfterErrors = _config.ShunAfterErrors,

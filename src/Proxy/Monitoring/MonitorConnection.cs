@@ -1,4 +1,6 @@
 using MySqlConnector;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Configuration;
 
 namespace Switchyard.Proxy.Monitoring;
 
@@ -11,25 +13,22 @@ internal sealed class MonitorConnection(string connectionString, TimeSpan timeou
 
     public TimeSpan Timeout { get; } = timeout;
 
-    public static string ConnectionString(string host, int port, string user, string password, TimeSpan timeout)
+    public static string ConnectionString(BackendConfig backend, string user, string password, TimeSpan timeout)
     {
         var seconds = (uint)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
-        return new MySqlConnectionStringBuilder
-        {
-            Server = host,
-            Port = (uint)port,
-            UserID = user,
-            Password = password,
-            Pooling = false,
-            ConnectionTimeout = seconds,
-            DefaultCommandTimeout = seconds,
-            // A command that overruns closes its socket at once instead of sending KILL QUERY on a new connection,
-            // which would hang too against a frozen server.
-            CancellationTimeout = -1,
-            ApplicationName = "switchyard-monitor",
-            SslMode = MySqlSslMode.None,
-            AllowUserVariables = false,
-        }.ConnectionString;
+        var builder = DriverEndpoint.Builder(backend);
+        builder.UserID = user;
+        builder.Password = password;
+        builder.Pooling = false;
+        builder.ConnectionTimeout = seconds;
+        builder.DefaultCommandTimeout = seconds;
+        // A command that overruns closes its socket at once instead of sending KILL QUERY on a new connection,
+        // which would hang too against a frozen server.
+        builder.CancellationTimeout = -1;
+        builder.ApplicationName = "switchyard-monitor";
+        builder.SslMode = MySqlSslMode.None;
+        builder.AllowUserVariables = false;
+        return builder.ConnectionString;
     }
 
     /// <summary>Runs <paramref name="work"/> on the connection (opened by the work itself when closed) within the

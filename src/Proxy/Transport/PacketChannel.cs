@@ -7,7 +7,7 @@ using Switchyard.Protocol.Framing;
 namespace Switchyard.Proxy.Transport;
 
 /// <summary>
-/// One TCP connection seen as a pair of pipes. Built over a <see cref="Stream"/> so that the stream can later be
+/// One connection (TCP, or a Unix socket to a local backend) seen as a pair of pipes. Built over a <see cref="Stream"/> so that the stream can later be
 /// wrapped in TLS after an SSLRequest without the rest of the proxy noticing.
 /// </summary>
 internal sealed class PacketChannel : IAsyncDisposable
@@ -19,7 +19,9 @@ internal sealed class PacketChannel : IAsyncDisposable
     public PacketChannel(Socket socket)
     {
         _socket = socket;
-        _socket.NoDelay = true;
+        // Nagle applies to TCP only (a Unix socket has no such option).
+        if (socket.ProtocolType == ProtocolType.Tcp)
+            _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
         (Reader, Writer) = CreatePipes(_stream);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;

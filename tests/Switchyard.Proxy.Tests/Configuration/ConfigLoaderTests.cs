@@ -306,6 +306,76 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadYaml_BackendSocket_ReplacesTheAddress()
+    {
+        var yaml = Minimal.Replace("address: 127.0.0.1:3306", "socket: /run/mysqld/mysqld.sock");
+
+        var backend = Assert.Single(ConfigLoader.LoadYaml(yaml, "test").Backends);
+
+        Assert.Equal("/run/mysqld/mysqld.sock", backend.Socket);
+        Assert.Equal("/run/mysqld/mysqld.sock", backend.Address);
+    }
+
+    [Fact]
+    public void LoadYaml_BackendWithAddressAndSocket_ReportsThatTheyExcludeEachOther()
+    {
+        var yaml = Minimal.Replace("address: 127.0.0.1:3306", "address: 127.0.0.1:3306\n    socket: /run/mysqld/mysqld.sock");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Contains("'backends[0].address' and 'backends[0].socket' exclude each other", error.Message);
+        Assert.Equal(LineOf(yaml, "address:"), error.Line);
+    }
+
+    [Fact]
+    public void LoadYaml_BackendWithoutAddressOrSocket_AsksForOne()
+    {
+        var yaml = Minimal.Replace("    address: 127.0.0.1:3306\n", "");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        Assert.Contains("'backends[0].address' (host:port) or 'backends[0].socket' (the server's Unix socket) is required", Assert.Single(e.Errors).Message);
+    }
+
+    [Theory]
+    [InlineData("mysqld.sock")]
+    [InlineData("./run/mysqld.sock")]
+    public void LoadYaml_RelativeBackendSocket_IsRejected(string path)
+    {
+        var yaml = Minimal.Replace("address: 127.0.0.1:3306", $"socket: \"{path}\"");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Contains($"'backends[0].socket' must be an absolute path to the server's Unix socket, not '{path}'", error.Message);
+        Assert.Equal(LineOf(yaml, "socket:"), error.Line);
+    }
+
+    [Fact]
+    public void LoadYaml_BackendSocketLongerThanAUnixAddress_IsRejected()
+    {
+        var path = "/" + new string('s', 107);
+        var yaml = Minimal.Replace("address: 127.0.0.1:3306", $"socket: {path}");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        Assert.Contains("'backends[0].socket' is longer than the 107 bytes", Assert.Single(e.Errors).Message);
+    }
+
+    [Fact]
+    public void LoadYaml_DuplicateBackendSocket_ReportsItAtTheSecond()
+    {
+        var yaml = Minimal.Replace("address: 127.0.0.1:3306", "socket: /run/a.sock") + "\n  - name: other\n    socket: /run/a.sock\n";
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Contains("backend socket /run/a.sock is used twice", error.Message);
+        Assert.Equal(LineOf(yaml, "socket: /run/a.sock", occurrence: 2), error.Line);
+    }
+
+    [Fact]
     public void LoadYaml_TwoPrimaries_ReportsTheCountAndPointsAtMultiPrimary()
     {
         var yaml = Minimal + "\n  - name: second\n    address: 127.0.0.1:3307\n    role: primary\n";

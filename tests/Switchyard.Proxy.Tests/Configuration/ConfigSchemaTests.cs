@@ -137,6 +137,9 @@ public sealed class ConfigSchemaTests
             address: "[fd00::3]:3306"
             region: eu-west-1a
             groups: analytics
+          - name: replica3
+            socket: /run/mysqld/mysqld.sock
+            region: eu-west-1a
         rules:
           - name: reports-to-analytics
             match:
@@ -229,6 +232,9 @@ public sealed class ConfigSchemaTests
     [InlineData("users: [{ name: a, password_hash: '*123' }]")]
     [InlineData("users: [{ name: a, password: x, password_env: Y }]")]
     [InlineData("backends: [{ name: b, address: 'h:1', groups: [primary] }]")]
+    [InlineData("backends: [{ name: b, address: 'h:1', socket: /run/b.sock }]")]
+    [InlineData("backends: [{ name: b, socket: run/b.sock }]")]
+    [InlineData("backends: [{ name: b }]")]
     [InlineData("rules: [{ route: primary, block: no }]")]
     [InlineData("rules: [{ consistency: strong, max_lag: 2s }]")]
     [InlineData("rules: [{ match: { class: reads }, route: primary }]")]
