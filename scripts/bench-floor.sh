@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# How far is Switchyard from the floor? sysbench oltp_point_select against one replica three ways, interleaved:
+#   direct  sysbench -> replica1
+#   relay   sysbench -> a byte relay on .NET sockets -> replica1 (benchmarks/Switchyard.Benchmarks relay: no parsing,
+#           no pooling, the proxy's socket engine settings): what any .NET proxy pays for the two extra hops
+#   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
+# and prints, per target, the median throughput, the median ratio to the direct run of the same round, and the CPU
+# time per statement of the relay and proxy processes, split into user and kernel (utime/stime of /proc/PID/stat).
+# The difference between relay and proxy is the proxy's own work; the relay's kernel time is the loopback floor.
+#
+#   scripts/bench-floor.sh                  10 s per run, 3 rounds, ps modes auto and disable, 16 threads
+#   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
+# Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
+# per target before the first round), BENCH_BACKENDS=tcp|socket (how relay and proxy reach replica1), FLOOR_PORT
+# (6140: relay; +1 proxy MySQL, +2 proxy HTTP). Needs the cluster of scripts/cluster.sh (started if nothing answers).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$SWITCHYARD_ROOT"
+
+PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
+REPLICA_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+TIME=${FLOOR_TIME:-10}
+ROUNDS=${FLOOR_ROUNDS:-3}
+THREADS=${FLOOR_THREADS:-16}
+WARMUP=${FLOOR_WARMUP:-5}
+read -r -a PS_MODES <<<"${FLOOR_PS_MODES:-auto disable}"
+RELAY_PORT=${FLOOR_PORT:-6140}
+PROXY_PORT=$((RELAY_PORT + 1))
+HTTP_PORT=$((RELAY_PORT + 2))
+TRANSPORT=${BENCH_BACKENDS:-tcp}
+[[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"
+DB=sbfloor
+CLK_TCK=$(getconf CLK_TCK)
+OUT=$SWITCHYARD_ROOT/artifacts/bench-floor
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-floor.XXXXXX")
+PIDS=()
+STARTED_CLUSTER=0
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
+    [[ $STARTED_CLUSTER -eq 1 ]] && scripts/cluster.sh down >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+wait_listening() {   # wait_listening PID PORT LOG
+    local deadline=$((SECONDS + 30))
+    until port_open "$2"; do
+        kill -0 "$1" 2>/dev/null || { cat "$3" >&2; die "process $1 exited during start-up"; }
+        ((SECONDS < deadline)) || die "nothing listens on $2 after 30 s"
+        sleep 0.1
+    done
+}
+
+cpu_ticks() {   # cpu_ticks PID: "utime stime" in clock ticks
+    local stat rest
+    stat=$(cat "/proc/$1/stat") || die "process $1 is gone"
+    rest=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo "${12} ${13}"
+}
+
+sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps"
+    sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
+        --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$2" --threads="$THREADS" \
+        --time="$3" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
+    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } END { print q, qps }' "$TMP/run.log"
+}
+
+# ---- set up -------------------------------------------------------------------------------------------------------
+
+mkdir -p "$OUT"
+if ! port_open "$PRIMARY_PORT"; then
+    log "no cluster answers: starting one with scripts/cluster.sh up (stopped again on exit)"
+    scripts/cluster.sh up >&2
+    STARTED_CLUSTER=1
+fi
+backend=$REPLICA_PORT
+if [[ $TRANSPORT == socket ]]; then
+    backend=$(sql "$REPLICA_PORT" -N -B -e "SELECT @@socket")
+    [[ -S $backend ]] || die "replica1 reports socket '$backend', which is not a socket on this machine"
+fi
+
+log "building (Release)"
+dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
+dotnet build benchmarks/Switchyard.Benchmarks -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
+
+log "creating $DB on the primary (4 x 10000 rows) and waiting for replica1"
+sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
+sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$PRIMARY_PORT" --mysql-user=app \
+    --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 prepare >"$TMP/prepare.log" 2>&1 \
+    || { tail -5 "$TMP/prepare.log" >&2; die "sysbench prepare failed"; }
+pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
+[[ $(sql "$REPLICA_PORT" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "replica1 did not catch up"
+
+DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll relay "$RELAY_PORT" "$backend" \
+    >"$TMP/relay.log" 2>&1 </dev/null &
+RELAY_PID=$!; PIDS+=("$RELAY_PID")
+wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log"
+
+address_line="address: 127.0.0.1:$REPLICA_PORT"; [[ $TRANSPORT == socket ]] && address_line="socket: $backend"
+cat >"$TMP/switchyard.yaml" <<YAML
+listeners:
+  mysql: 127.0.0.1:$PROXY_PORT
+  http: 127.0.0.1:$HTTP_PORT
+backend_credentials:
+  user: switchyard
+  password: switchyard
+monitor:
+  user: monitor
+  password: monitor
+users:
+  - name: app
+    password: app
+backends:
+  - name: primary
+    address: 127.0.0.1:$PRIMARY_PORT
+    role: primary
+  - name: replica1
+    $address_line
+YAML
+launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
+PIDS+=("$PROXY_PID")
+
+# ---- measure ------------------------------------------------------------------------------------------------------
+
+declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [proxy]=$PROXY_PORT)
+declare -A PID_OF=([relay]=$RELAY_PID [proxy]=$PROXY_PID)
+TARGETS=(direct relay proxy)
+: >"$OUT/runs.tsv"
+
+for ps in "${PS_MODES[@]}"; do
+    for target in "${TARGETS[@]}"; do sysbench_run "${PORT_OF[$target]}" "$ps" "$WARMUP" >/dev/null; done
+    for round in $(seq 1 "$ROUNDS"); do
+        for target in "${TARGETS[@]}"; do
+            before="0 0"; [[ -n ${PID_OF[$target]:-} ]] && before=$(cpu_ticks "${PID_OF[$target]}")
+            read -r queries qps < <(sysbench_run "${PORT_OF[$target]}" "$ps" "$TIME")
+            after="0 0"; [[ -n ${PID_OF[$target]:-} ]] && after=$(cpu_ticks "${PID_OF[$target]}")
+            line=$(awk -v b="$before" -v a="$after" -v q="$queries" -v hz="$CLK_TCK" 'BEGIN {
+                split(b, x, " "); split(a, y, " ");
+                u = (y[1] - x[1]) * 1e6 / hz / q; k = (y[2] - x[2]) * 1e6 / hz / q
+                printf "%.1f\t%.1f\t%.1f", u, k, u + k }')
+            printf '%s\t%s\t%s\t%s\t%s\n' "$ps" "$round" "$target" "$qps" "$line" >>"$OUT/runs.tsv"
+            log "$ps round $round $target: qps=$qps${PID_OF[$target]:+ cpu user/kernel/total µs per statement: $(tr '\t' '/' <<<"$line")}"
+        done
+    done
+done
+
+# ---- report: medians over the rounds; ratios are taken per round against that round's direct run --------------------
+
+{
+    echo
+    echo "Switchyard floor: oltp_point_select, $THREADS threads, $TIME s x $ROUNDS rounds, $(nproc) CPUs; relay and proxy reach replica1 over $TRANSPORT"
+    echo
+    awk -F'\t' '
+        function median(list,   n, v, i, j, t) {
+            n = split(list, v, " ")
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }
+        { key = $1 SUBSEP $3; qps[key] = qps[key] " " $4; usr[key] = usr[key] " " $5; sys[key] = sys[key] " " $6; tot[key] = tot[key] " " $7
+          if ($3 == "direct") d[$1, $2] = $4; else ratio[key] = ratio[key] " " ($4 / d[$1, $2])
+          if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
+        END {
+            printf "%-8s %-7s %11s %13s %17s %15s %15s\n", "ps", "target", "qps", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
+            for (i = 1; i <= m; i++) {
+                split("direct relay proxy", ts, " ")
+                for (k = 1; k <= 3; k++) {
+                    key = modes[i] SUBSEP ts[k]
+                    if (ts[k] == "direct") printf "%-8s %-7s %11.0f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), "1", "-", "-", "-"
+                    else printf "%-8s %-7s %11.0f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(ratio[key]),
+                        median(tot[key]), median(usr[key]), median(sys[key])
+                }
+            }
+        }' "$OUT/runs.tsv"
+} | tee "$OUT/table.txt"
+log "runs in $OUT/runs.tsv"
