@@ -46,24 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_listening() {   # wait_listening PID PORT LOG
-    local deadline=$((SECONDS + 30))
-    until port_open "$2"; do
-        kill -0 "$1" 2>/dev/null || { cat "$3" >&2; die "process $1 exited during start-up"; }
-        ((SECONDS < deadline)) || die "nothing listens on $2 after 30 s"
-        sleep 0.1
-    done
-}
-
-cpu_ticks() {   # cpu_ticks PID: "utime stime" in clock ticks
-    local stat rest
-    stat=$(cat "/proc/$1/stat") || die "process $1 is gone"
-    rest=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $rest
-    echo "${12} ${13}"
-}
-
 sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps"
     sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
         --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$2" --threads="$THREADS" \
@@ -100,7 +82,7 @@ pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
 DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll relay "$RELAY_PORT" "$backend" \
     >"$TMP/relay.log" 2>&1 </dev/null &
 RELAY_PID=$!; PIDS+=("$RELAY_PID")
-wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log"
+wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log" || die "the relay did not start"
 
 address_line="address: 127.0.0.1:$REPLICA_PORT"; [[ $TRANSPORT == socket ]] && address_line="socket: $backend"
 cat >"$TMP/switchyard.yaml" <<YAML
@@ -137,9 +119,9 @@ for ps in "${PS_MODES[@]}"; do
     for target in "${TARGETS[@]}"; do sysbench_run "${PORT_OF[$target]}" "$ps" "$WARMUP" >/dev/null; done
     for round in $(seq 1 "$ROUNDS"); do
         for target in "${TARGETS[@]}"; do
-            before="0 0"; [[ -n ${PID_OF[$target]:-} ]] && before=$(cpu_ticks "${PID_OF[$target]}")
+            before="0 0"; [[ -n ${PID_OF[$target]:-} ]] && { before=$(cpu_ticks "${PID_OF[$target]}") || die "$target exited"; }
             read -r queries qps < <(sysbench_run "${PORT_OF[$target]}" "$ps" "$TIME")
-            after="0 0"; [[ -n ${PID_OF[$target]:-} ]] && after=$(cpu_ticks "${PID_OF[$target]}")
+            after="0 0"; [[ -n ${PID_OF[$target]:-} ]] && { after=$(cpu_ticks "${PID_OF[$target]}") || die "$target exited"; }
             line=$(awk -v b="$before" -v a="$after" -v q="$queries" -v hz="$CLK_TCK" 'BEGIN {
                 split(b, x, " "); split(a, y, " ");
                 u = (y[1] - x[1]) * 1e6 / hz / q; k = (y[2] - x[2]) * 1e6 / hz / q

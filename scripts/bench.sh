@@ -208,16 +208,14 @@ start_proxy() {
     log "proxy listening on 127.0.0.1:$PORT (pid $PROXY_PID)"
 }
 
-# utime+stime of the proxy process in microseconds. Fields 14 and 15 of /proc/PID/stat, counted after the
-# command name in parentheses (which may contain spaces).
-# Prints -1 when the proxy process is gone (a crash is then reported instead of aborting the whole bench).
+# utime+stime of the proxy process in microseconds; -1 when the proxy process is gone (a crash is then reported
+# instead of aborting the whole bench).
 proxy_cpu_us() {
-    local stat rest
-    stat=$(cat "/proc/$PROXY_PID/stat" 2>/dev/null) || { echo -1; return 0; }
-    rest=${stat##*) }
+    local ticks
+    ticks=$(cpu_ticks "$PROXY_PID") || { echo -1; return 0; }
     # shellcheck disable=SC2086
-    set -- $rest
-    echo $(( (${12} + ${13}) * 1000000 / CLK_TCK ))
+    set -- $ticks
+    echo $(( ($1 + $2) * 1000000 / CLK_TCK ))
 }
 
 # ---- sysbench --------------------------------------------------------------------------------------------------

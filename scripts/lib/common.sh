@@ -36,14 +36,32 @@ YAML
 # itself, whose CPU time the benchmarks measure) in the background and waits until it listens on 127.0.0.1:PORT;
 # dies with its log if it exits first or does not listen within 30 s.
 launch_proxy() {
-    local dll=$1 config=$2 logfile=$3 port=$4 deadline=$((SECONDS + 30))
+    local dll=$1 config=$2 logfile=$3 port=$4
     DOTNET_NOLOGO=1 dotnet "$dll" --config "$config" >"$logfile" 2>&1 </dev/null &
     PROXY_PID=$!
-    until port_open "$port"; do
-        kill -0 "$PROXY_PID" 2>/dev/null || { cat "$logfile" >&2; PROXY_PID=""; die "the proxy exited during start-up"; }
-        ((SECONDS < deadline)) || die "the proxy did not listen on $port within 30 s"
+    wait_listening "$PROXY_PID" "$port" "$logfile" || { PROXY_PID=""; die "the proxy did not start listening on $port"; }
+}
+
+# wait_listening PID PORT LOG: waits until 127.0.0.1:PORT accepts connections; fails (after printing LOG) when PID
+# exits first or nothing listens within 30 s.
+wait_listening() {
+    local deadline=$((SECONDS + 30))
+    until port_open "$2"; do
+        kill -0 "$1" 2>/dev/null || { cat "$3" >&2; log "process $1 exited during start-up"; return 1; }
+        ((SECONDS < deadline)) || { log "nothing listens on $2 after 30 s"; return 1; }
         sleep 0.1
     done
+}
+
+# cpu_ticks PID: "utime stime" of the process in clock ticks (getconf CLK_TCK), fields 14 and 15 of /proc/PID/stat
+# counted after the command name in parentheses (which may contain spaces); fails when the process is gone.
+cpu_ticks() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    rest=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo "${12} ${13}"
 }
 
 # Install Debian packages that are missing. Runs `apt-get update` at most once per process.
