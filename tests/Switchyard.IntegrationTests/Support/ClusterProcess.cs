@@ -18,10 +18,10 @@ internal static class ClusterProcess
         InContainers ? ClusterBackends.Containers.KillAsync(instance) : Signal("-KILL", instance);
 
     public static Task FreezeAsync(string instance) =>
-        InContainers ? ClusterBackends.Containers.FreezeAsync(instance) : Signal("-STOP", instance);
+        InContainers ? ClusterBackends.Containers.FreezeAsync(instance) : ProcessFreeze.StopAsync(Pid(instance));
 
     public static Task ThawAsync(string instance) =>
-        InContainers ? ClusterBackends.Containers.ThawAsync(instance) : Signal("-CONT", instance);
+        InContainers ? ClusterBackends.Containers.ThawAsync(instance) : ProcessFreeze.ContinueAsync(Pid(instance));
 
     /// <summary>Starts whatever instance is not running and waits until the replicas have caught up.</summary>
     public static Task UpAsync() => InContainers

@@ -126,8 +126,8 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
     public bool IsRunning => !_process.HasExited;
 
     /// <summary>SIGSTOP: the kernel still accepts TCP connections, but the server never answers.</summary>
-    public Task FreezeAsync() => RunAsync("kill", "-STOP", _process.Id.ToString());
-    public Task ThawAsync() => RunAsync("kill", "-CONT", _process.Id.ToString());
+    public Task FreezeAsync() => ProcessFreeze.StopAsync(_process.Id);
+    public Task ThawAsync() => ProcessFreeze.ContinueAsync(_process.Id);
 
     private string ReadLog()
     {
