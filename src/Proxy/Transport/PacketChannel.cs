@@ -7,13 +7,18 @@ using Switchyard.Protocol.Framing;
 namespace Switchyard.Proxy.Transport;
 
 /// <summary>
-/// One connection (TCP, or a Unix socket to a local backend) seen as a pair of pipes. Built over a <see cref="Stream"/> so that the stream can later be
-/// wrapped in TLS after an SSLRequest without the rest of the proxy noticing.
+/// One connection (TCP, or a Unix socket to a local backend) seen as a pair of pipes. The pipes work on the socket
+/// itself (<see cref="SocketPipeReader"/>, <see cref="SocketPipeWriter"/>); <see cref="UpgradeAsync"/> moves them onto
+/// a stream wrapped around it (TLS after an SSLRequest) without the rest of the proxy noticing.
 /// </summary>
 internal sealed class PacketChannel : IAsyncDisposable
 {
+    private const int BufferSize = 16 * 1024;
+    private const int MinimumReadSize = 4 * 1024;
+
     private readonly Socket _socket;
-    private Stream _stream;
+    /// <summary>Null until an upgrade: then the stream the pipes use, which owns the socket.</summary>
+    private Stream? _stream;
     private int _disposed;
 
     public PacketChannel(Socket socket)
@@ -22,8 +27,8 @@ internal sealed class PacketChannel : IAsyncDisposable
         // Nagle applies to TCP only (a Unix socket has no such option).
         if (socket.ProtocolType == ProtocolType.Tcp)
             _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-        (Reader, Writer) = CreatePipes(_stream);
+        Reader = new SocketPipeReader(socket, BufferSize, MinimumReadSize);
+        Writer = new SocketPipeWriter(socket, BufferSize);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
     }
 
@@ -54,8 +59,9 @@ internal sealed class PacketChannel : IAsyncDisposable
     {
         await Reader.CompleteAsync().ConfigureAwait(false);
         await Writer.CompleteAsync().ConfigureAwait(false);
-        _stream = await wrap(_stream).ConfigureAwait(false);
-        (Reader, Writer) = CreatePipes(_stream);
+        _stream = await wrap(_stream ?? new NetworkStream(_socket, ownsSocket: true)).ConfigureAwait(false);
+        Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
+        Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: BufferSize, leaveOpen: true));
     }
 
     /// <summary>Writes a payload the proxy built itself as one or more packets, and flushes.</summary>
@@ -117,7 +123,10 @@ internal sealed class PacketChannel : IAsyncDisposable
         }
         try
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            if (_stream is not null)
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            else
+                _socket.Dispose();
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -139,9 +148,4 @@ internal sealed class PacketChannel : IAsyncDisposable
         }
     }
 
-    private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
-    (
-        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
-        PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true))
-    );
 }
