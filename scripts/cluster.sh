@@ -106,12 +106,7 @@ setup_primary() {
     sql "$PRIMARY_PORT" <<SQL
 CREATE DATABASE IF NOT EXISTS test;
 CREATE DATABASE IF NOT EXISTS switchyard_heartbeat;
-CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
-GRANT $APP_PRIVS ON *.* TO 'app'@'%';
-CREATE USER IF NOT EXISTS 'switchyard'@'%' IDENTIFIED BY 'switchyard';
-GRANT $APP_PRIVS, $MONITOR_PRIVS ON *.* TO 'switchyard'@'%';
-CREATE USER IF NOT EXISTS 'monitor'@'%' IDENTIFIED BY 'monitor';
-GRANT $MONITOR_PRIVS ON *.* TO 'monitor'@'%';
+$(app_users_sql)
 GRANT SELECT, INSERT, UPDATE, CREATE ON switchyard_heartbeat.* TO 'monitor'@'%';
 SQL
 }

@@ -147,12 +147,7 @@ wait_synced() {
 setup_users() {
     sql "$1" <<SQL
 CREATE DATABASE IF NOT EXISTS test;
-CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
-GRANT $APP_PRIVS ON *.* TO 'app'@'%';
-CREATE USER IF NOT EXISTS 'switchyard'@'%' IDENTIFIED BY 'switchyard';
-GRANT $APP_PRIVS, $MONITOR_PRIVS ON *.* TO 'switchyard'@'%';
-CREATE USER IF NOT EXISTS 'monitor'@'%' IDENTIFIED BY 'monitor';
-GRANT $MONITOR_PRIVS ON *.* TO 'monitor'@'%';
+$(app_users_sql)
 SQL
 }
 

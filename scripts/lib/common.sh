@@ -108,6 +108,18 @@ APP_PRIVS="SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTE
 # REPLICA MONITOR is only an alias of SLAVE MONITOR in 10.11 (SHOW GRANTS prints SLAVE MONITOR).
 MONITOR_PRIVS="SLAVE MONITOR, BINLOG MONITOR, PROCESS"
 
+# The users every topology script creates (cluster.sh on its primary, galera.sh on each node), as SQL lines.
+app_users_sql() {
+    cat <<SQL
+CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
+GRANT $APP_PRIVS ON *.* TO 'app'@'%';
+CREATE USER IF NOT EXISTS 'switchyard'@'%' IDENTIFIED BY 'switchyard';
+GRANT $APP_PRIVS, $MONITOR_PRIVS ON *.* TO 'switchyard'@'%';
+CREATE USER IF NOT EXISTS 'monitor'@'%' IDENTIFIED BY 'monitor';
+GRANT $MONITOR_PRIVS ON *.* TO 'monitor'@'%';
+SQL
+}
+
 # The pid file a script wrote for instance $1 (under its $STATE_DIR).
 pid_file() { echo "$STATE_DIR/$1.pid"; }
 

@@ -37,7 +37,8 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     public override bool TryRead(out ReadResult result)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        if (Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+        // A plain read first: the atomic exchange is paid only when a cancellation is pending, not on every read.
+        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
         {
             result = new ReadResult(Buffered, isCanceled: true, isCompleted: false);
             return true;
@@ -112,7 +113,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
             Volatile.Write(ref _readCancellation, new CancellationTokenSource());
         }
         // A CancelPendingRead that found the previous source (already replaced) only set the flag.
-        if (Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
             return new ReadResult(Buffered, isCanceled: true, isCompleted: false);
         var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _readCancellation)

@@ -4,7 +4,6 @@ namespace Switchyard.Routing.Tests.Health;
 
 public sealed class HealthEvaluatorGaleraTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly HealthThresholds Limits = new(TimeSpan.FromSeconds(5), LagRecoveryRatio: 0.8, FailuresToDown: 1, SuccessesToOnline: 2);
     private static readonly HealthThresholds GaleraLimits = Limits with { RequireGalera = true };
 
@@ -23,25 +22,13 @@ public sealed class HealthEvaluatorGaleraTests
         Wsrep = wsrep,
     };
 
-    private static List<BackendHealth> Run(HealthThresholds limits, params HealthCheckResult[] checks)
-    {
-        var evaluator = new HealthEvaluator(limits);
-        BackendHealth? health = null;
-        var all = new List<BackendHealth>();
-        for (var i = 0; i < checks.Length; i++)
-        {
-            health = evaluator.Next(checks[i], health, Now.AddSeconds(i));
-            all.Add(health);
-        }
-        return all;
-    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Next_SyncedNodeWithoutSlaveStatus_IsOnlineWithNoLagAndNoWarning(bool isReplica)
     {
-        var health = Run(GaleraLimits, Node(Wsrep(), isReplica)).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(), isReplica)).Single();
 
         Assert.Equal(HealthState.Online, health.State);
         Assert.Equal("", health.Reason);
@@ -57,7 +44,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(3, "Joined", "wsrep_local_state 3")]
     public void Next_NodeNotSynced_IsUnsyncedWithItsStateInTheReason(int state, string comment, string expected)
     {
-        var health = Run(GaleraLimits, Node(Wsrep((WsrepLocalState)state, comment))).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep((WsrepLocalState)state, comment))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains(comment, health.Reason, StringComparison.Ordinal);
@@ -68,7 +55,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_UnknownLocalState_IsUnsynced()
     {
-        var health = Run(GaleraLimits, Node(Wsrep(state: null, comment: null))).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(state: null, comment: null))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("unknown", health.Reason, StringComparison.Ordinal);
@@ -80,7 +67,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(null)]
     public void Next_SyncedButOutsideThePrimaryComponent_IsUnsynced(string? clusterStatus)
     {
-        var health = Run(GaleraLimits, Node(Wsrep(cluster: clusterStatus))).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(cluster: clusterStatus))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("Primary component", health.Reason, StringComparison.Ordinal);
@@ -91,7 +78,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(null)]
     public void Next_SyncedButNotReady_IsUnsynced(bool? ready)
     {
-        var health = Run(GaleraLimits, Node(Wsrep(ready: ready))).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(ready: ready))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("wsrep_ready is OFF", health.Reason, StringComparison.Ordinal);
@@ -100,7 +87,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_DesyncedPrimary_TakesNoWrites()
     {
-        var health = Run(GaleraLimits, Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced"), isReplica: false)).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced"), isReplica: false)).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.False(health.AcceptsWrites);
@@ -109,7 +96,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_SyncedAgainAfterDesync_NeedsTheStreakOfHealthyChecks()
     {
-        var states = Run(GaleraLimits,
+        var states = HealthEvaluatorTests.Run(GaleraLimits,
             Node(Wsrep()),
             Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced")),
             Node(Wsrep()),
@@ -130,7 +117,7 @@ public sealed class HealthEvaluatorGaleraTests
             IoThreadRunning = true, SqlThreadRunning = true, SecondsBehindMaster = 0,
         };
 
-        var health = Run(GaleraLimits, check).Single();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, check).Single();
 
         Assert.Equal(HealthState.Broken, health.State);
         Assert.Contains("not a Galera node", health.Reason, StringComparison.Ordinal);
@@ -140,7 +127,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_GaleraNodeUnderPrimaryReplicaTopology_IsJudgedByItsWsrepStateNotByReplication()
     {
-        var states = Run(Limits, Node(Wsrep()), Node(Wsrep(WsrepLocalState.Joined, "Joined"))).Select(h => h.State);
+        var states = HealthEvaluatorTests.Run(Limits, Node(Wsrep()), Node(Wsrep(WsrepLocalState.Joined, "Joined"))).Select(h => h.State);
 
         Assert.Equal([HealthState.Online, HealthState.Unsynced], states);
     }
@@ -148,7 +135,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_UnreachableGaleraNode_IsDownAndForgetsItsWsrepState()
     {
-        var health = Run(GaleraLimits, Node(Wsrep()), HealthCheckResult.Unreachable(true, "unreachable: refused")).Last();
+        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep()), HealthCheckResult.Unreachable(true, "unreachable: refused")).Last();
 
         Assert.Equal(HealthState.Down, health.State);
         Assert.Null(health.Wsrep);

@@ -28,7 +28,7 @@ public sealed class HealthEvaluatorTests
     private static HealthCheckResult Primary() => new() { Reachable = true, IsReplica = false, ReadOnly = false, GtidPosition = "0-1-10" };
 
     /// <summary>Feeds the checks in order to one evaluator and returns every conclusion.</summary>
-    private static List<BackendHealth> Run(HealthThresholds limits, params HealthCheckResult[] checks)
+    internal static List<BackendHealth> Run(HealthThresholds limits, params HealthCheckResult[] checks)
     {
         var evaluator = new HealthEvaluator(limits);
         BackendHealth? health = null;
