@@ -11,6 +11,9 @@
 #   3. for every workload x ps mode x thread count: one run directly on the primary, then the same run through
 #      the proxy (direct, proxy, direct, proxy, ...): on a shared 2-core machine absolute numbers swing by
 #      ±30 % from minute to minute, so the ratio of neighbouring runs is the figure to read;
+#      for the read-only workloads also a third run directly on the replicas (sysbench spreads its connections over
+#      them): the proxy sends those reads to the replicas, so that ratio compares the same servers doing the same
+#      work, with and without the proxy in between (on one shared machine, two busy servers cost more than one);
 #   4. prints one table, checks that the sysbench tables still hold BENCH_TABLE_SIZE rows each after
 #      oltp_read_write (primary, through the proxy and on every replica), and saves everything in
 #      artifacts/bench/ (raw sysbench output per run, runs.tsv with one line per run, table.txt).
@@ -29,6 +32,7 @@
 #   BENCH_DB=sbtest        BENCH_TABLES=4  BENCH_TABLE_SIZE=10000   BENCH_USER=app BENCH_PASSWORD=app
 #   BENCH_KEEP_DB=1        keep the sysbench database afterwards (default: dropped on exit)
 #   BENCH_BACKENDS=tcp     how the proxy reaches the backends: tcp, or socket (each server's Unix socket)
+#   BENCH_DIRECT_REPLICAS=1  also run read-only workloads directly on the replicas (0: primary only)
 #   SWITCHYARD_CONFIG      base configuration (default config/switchyard.yaml)
 # The cluster is used as it is when it answers; otherwise `scripts/cluster.sh up` starts it and it is stopped
 # again on exit. Nothing else of the cluster is ever stopped.
@@ -66,6 +70,10 @@ fi
 # Extra sysbench options per workload. oltp_read_only runs its reads as autocommit statements (skip_trx): inside
 # BEGIN ... COMMIT they would all stay on the primary, as transactions must; autocommit reads are what replicas serve.
 declare -A WORKLOAD_OPTS=([oltp_read_only]="--skip_trx=on")
+# Workloads that only read: the proxy sends them to the replicas, and they can run directly there too (the replicas
+# are read-only for the demo user).
+declare -A READ_ONLY_WORKLOADS=([oltp_point_select]=1 [oltp_read_only]=1)
+DIRECT_REPLICAS=${BENCH_DIRECT_REPLICAS:-1}
 
 # The printed table: "Header|field" per column, fields of the per-combination results (see record_pair).
 # A later column (say, lag seen by reads) is one more line here plus the field set in record_pair.
@@ -76,6 +84,8 @@ COLUMNS=(
     "direct qps|d_qps"
     "proxy qps|p_qps"
     "proxy/direct|ratio"
+    "direct replicas qps|r_qps"
+    "proxy/replicas|r_ratio"
     "direct p95 ms|d_p95"
     "proxy p95 ms|p_p95"
     "proxy µs CPU/stmt|p_cpu_us"
@@ -220,10 +230,14 @@ proxy_cpu_us() {
 
 # ---- sysbench --------------------------------------------------------------------------------------------------
 
-sysbench_cmd() {   # sysbench_cmd WORKLOAD PORT PS_MODE THREADS SECONDS ACTION
-    local workload=$1 port=$2 ps=$3 threads=$4 seconds=$5 action=$6 extra
+# Replica ports of the base configuration, comma-separated (sysbench's list form).
+replica_ports() { backends | awk -v p="$PRIMARY_PORT" '$3 != p { printf "%s%s", (n++ ? "," : ""), $3 }'; }
+
+sysbench_cmd() {   # sysbench_cmd WORKLOAD PORT[,PORT...] PS_MODE THREADS SECONDS ACTION (several ports: connections spread)
+    local workload=$1 port=$2 ps=$3 threads=$4 seconds=$5 action=$6 extra hosts
     read -r -a extra <<<"${WORKLOAD_OPTS[$workload]:-}"
-    sysbench "$workload" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" \
+    hosts=$(echo "$port" | sed 's/[0-9]\+/127.0.0.1/g')
+    sysbench "$workload" --db-driver=mysql --mysql-host="$hosts" --mysql-port="$port" \
         --mysql-user="$BENCH_USER" --mysql-password="$BENCH_PASSWORD" --mysql-db="$DB" \
         --tables="$TABLES" --table-size="$TABLE_SIZE" --db-ps-mode="$ps" --threads="$threads" \
         --time="$seconds" --events=0 --percentile=95 --report-interval=0 "${extra[@]}" "$action"
@@ -253,10 +267,14 @@ parse_sysbench() {
 
 declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us selects
 
-# run_one TARGET(direct|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
+# run_one TARGET(direct|replicas|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
 run_one() {
     local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value
-    port=$PRIMARY_PORT; [[ $target == proxy ]] && port=$PORT
+    case $target in
+        direct) port=$PRIMARY_PORT ;;
+        replicas) port=$(replica_ports) ;;
+        proxy) port=$PORT ;;
+    esac
     log=$OUT/runs/$label.$target.log
     snapshot_backend_selects >"$TMP/sel.before"
     [[ $target == proxy ]] && cpu0=$(proxy_cpu_us)
@@ -289,7 +307,7 @@ run_one() {
 declare -A RES=()   # RES[<row>,<field>]; rows in ROWS, in run order
 ROWS=()
 
-record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, proxy fields in RUN)
+record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, direct-on-replicas fields in R, proxy fields in RUN)
     local row=$1
     ROWS+=("$row")
     RES[$row,workload]=$2; RES[$row,ps]=$3; RES[$row,threads]=$4
@@ -297,9 +315,13 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, pro
     RES[$row,d_p95]=${D[p95]:-}; RES[$row,p_p95]=${RUN[p95]:-}
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
     RES[$row,errors]="${D[errors]}/${RUN[errors]}"
-    RES[$row,ratio]=$(awk -v d="${D[qps]:-0}" -v p="${RUN[qps]:-0}" 'BEGIN { if (d > 0 && p > 0) printf "%.2f", p / d; else print "-" }')
+    RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
+    RES[$row,r_qps]=${R[qps]:-}
+    RES[$row,r_ratio]=$(ratio "${R[qps]:-0}" "${RUN[qps]:-0}")
     RES[$row,p_selects]=${RUN[selects]:-}
 }
+
+ratio() { awk -v d="$1" -v p="$2" 'BEGIN { if (d > 0 && p > 0) printf "%.2f", p / d; else print "-" }'; }
 
 print_table() { print_table_padded | sed 's/ *$//'; }
 print_table_padded() {
@@ -380,7 +402,7 @@ main() {
     fi
 
     local workload ps threads pair label n=0 rw_done=0
-    declare -gA D=()
+    declare -gA D=() R=() P=()
     for workload in "${WORKLOADS[@]}"; do
         for ps in "${PS_MODES[@]}"; do
             for threads in "${THREADS[@]}"; do
@@ -391,6 +413,13 @@ main() {
                     run_one direct "$workload" "$ps" "$threads" "$label"
                     D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
                     run_one proxy "$workload" "$ps" "$threads" "$label"
+                    P=(); for key in "${!RUN[@]}"; do P[$key]=${RUN[$key]}; done
+                    R=()
+                    if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $(replica_ports) ]]; then
+                        run_one replicas "$workload" "$ps" "$threads" "$label"
+                        for key in "${!RUN[@]}"; do R[$key]=${RUN[$key]}; done
+                    fi
+                    RUN=(); for key in "${!P[@]}"; do RUN[$key]=${P[$key]}; done
                     record_pair "$label" "$workload" "$ps" "$threads"
                 done
             done
@@ -402,7 +431,8 @@ main() {
         echo
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
-        echo "direct = 127.0.0.1:$PRIMARY_PORT, proxy = 127.0.0.1:$PORT; errors = sysbench ignored errors + reconnects (direct/proxy)"
+        echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$(replica_ports) (read-only workloads), proxy = 127.0.0.1:$PORT"
+        echo "errors = sysbench ignored errors + reconnects (direct/proxy)"
         echo
         print_table
         if [[ $rw_done -eq 1 ]]; then
