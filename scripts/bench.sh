@@ -89,7 +89,7 @@ COLUMNS=(
     "direct p95 ms|d_p95"
     "proxy p95 ms|p_p95"
     "proxy µs CPU/stmt|p_cpu_us"
-    "errors d/p|errors"
+    "errors d/p/r|errors"
     "proxy SELECTs by backend|p_selects"
 )
 
@@ -314,7 +314,7 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,d_qps]=${D[qps]:-}; RES[$row,p_qps]=${RUN[qps]:-}
     RES[$row,d_p95]=${D[p95]:-}; RES[$row,p_p95]=${RUN[p95]:-}
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
-    RES[$row,errors]="${D[errors]}/${RUN[errors]}"
+    RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}"
     RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
     RES[$row,r_qps]=${R[qps]:-}
     RES[$row,r_ratio]=$(ratio "${R[qps]:-0}" "${RUN[qps]:-0}")
@@ -432,7 +432,7 @@ main() {
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
         echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$(replica_ports) (read-only workloads), proxy = 127.0.0.1:$PORT"
-        echo "errors = sysbench ignored errors + reconnects (direct/proxy)"
+        echo "errors = sysbench ignored errors + reconnects (direct/proxy/direct replicas)"
         echo
         print_table
         if [[ $rw_done -eq 1 ]]; then
