@@ -84,8 +84,9 @@ DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Swit
 RELAY_PID=$!; PIDS+=("$RELAY_PID")
 wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log" || die "the relay did not start"
 
-address_line="address: 127.0.0.1:$REPLICA_PORT"; [[ $TRANSPORT == socket ]] && address_line="socket: $backend"
-cat >"$TMP/switchyard.yaml" <<YAML
+replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
+{
+    cat <<YAML
 listeners:
   mysql: 127.0.0.1:$PROXY_PORT
   http: 127.0.0.1:$HTTP_PORT
@@ -95,16 +96,9 @@ backend_credentials:
 monitor:
   user: monitor
   password: monitor
-users:
-  - name: app
-    password: app
-backends:
-  - name: primary
-    address: 127.0.0.1:$PRIMARY_PORT
-    role: primary
-  - name: replica1
-    $address_line
 YAML
+    users_and_backends_yaml "127.0.0.1:$PRIMARY_PORT" "$replica"
+} >"$TMP/switchyard.yaml"
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 

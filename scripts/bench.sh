@@ -11,9 +11,10 @@
 #   3. for every workload x ps mode x thread count: one run directly on the primary, then the same run through
 #      the proxy (direct, proxy, direct, proxy, ...): on a shared 2-core machine absolute numbers swing by
 #      ±30 % from minute to minute, so the ratio of neighbouring runs is the figure to read;
-#      for the read-only workloads also a third run directly on the replicas (sysbench spreads its connections over
-#      them): the proxy sends those reads to the replicas, so that ratio compares the same servers doing the same
-#      work, with and without the proxy in between (on one shared machine, two busy servers cost more than one);
+#      for the read-only workloads also a run directly on the replicas between those two (sysbench spreads its
+#      connections over them): the proxy sends those reads to the replicas, so that ratio compares the same servers
+#      doing the same work, with and without the proxy in between (on one shared machine, two busy servers cost more
+#      than one);
 #   4. prints one table, checks that the sysbench tables still hold BENCH_TABLE_SIZE rows each after
 #      oltp_read_write (primary, through the proxy and on every replica), and saves everything in
 #      artifacts/bench/ (raw sysbench output per run, runs.tsv with one line per run, table.txt).
@@ -402,7 +403,7 @@ main() {
     fi
 
     local workload ps threads pair label n=0 rw_done=0
-    declare -gA D=() R=() P=()
+    declare -gA D=() R=()
     for workload in "${WORKLOADS[@]}"; do
         for ps in "${PS_MODES[@]}"; do
             for threads in "${THREADS[@]}"; do
@@ -412,14 +413,12 @@ main() {
                     log "[$n/$combos] $workload ps=$ps threads=$threads (pair $pair)"
                     run_one direct "$workload" "$ps" "$threads" "$label"
                     D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
-                    run_one proxy "$workload" "$ps" "$threads" "$label"
-                    P=(); for key in "${!RUN[@]}"; do P[$key]=${RUN[$key]}; done
                     R=()
                     if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $(replica_ports) ]]; then
                         run_one replicas "$workload" "$ps" "$threads" "$label"
                         for key in "${!RUN[@]}"; do R[$key]=${RUN[$key]}; done
                     fi
-                    RUN=(); for key in "${!P[@]}"; do RUN[$key]=${P[$key]}; done
+                    run_one proxy "$workload" "$ps" "$threads" "$label"
                     record_pair "$label" "$workload" "$ps" "$threads"
                 done
             done

@@ -14,22 +14,24 @@ elapsed() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03d s' $((ms / 1000)) $(
 # True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp, no nc needed).
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The demo user and the local cluster's three backends, as YAML: the end of the configurations the measuring scripts
-# write (PRIMARY_PORT, REPLICA1_PORT and REPLICA2_PORT set by the caller).
+# users_and_backends_yaml PRIMARY [REPLICA...]: the demo user and the given backends as YAML, the end of the
+# configurations the measuring scripts write. Each backend is 127.0.0.1:PORT or a Unix socket path (starting with /);
+# the replicas are named replica1, replica2, ...
+users_and_backends_yaml() {
+    local i=0 name where
+    printf 'users:\n  - name: app\n    password: app\nbackends:\n'
+    for where in "$@"; do
+        name=primary; ((i > 0)) && name=replica$i
+        printf '  - name: %s\n' "$name"
+        if [[ $where == /* ]]; then printf '    socket: %s\n' "$where"; else printf '    address: %s\n' "$where"; fi
+        ((i > 0)) || printf '    role: primary\n'
+        i=$((i + 1))
+    done
+}
+
+# The local cluster's three backends (PRIMARY_PORT, REPLICA1_PORT and REPLICA2_PORT set by the caller).
 cluster_users_and_backends_yaml() {
-    cat <<YAML
-users:
-  - name: app
-    password: app
-backends:
-  - name: primary
-    address: 127.0.0.1:$PRIMARY_PORT
-    role: primary
-  - name: replica1
-    address: 127.0.0.1:$REPLICA1_PORT
-  - name: replica2
-    address: 127.0.0.1:$REPLICA2_PORT
-YAML
+    users_and_backends_yaml "127.0.0.1:$PRIMARY_PORT" "127.0.0.1:$REPLICA1_PORT" "127.0.0.1:$REPLICA2_PORT"
 }
 
 # launch_proxy DLL CONFIG LOG PORT: runs the proxy's dll (not `dotnet run`, so that PROXY_PID is the proxy process
