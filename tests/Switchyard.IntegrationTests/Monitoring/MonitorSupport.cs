@@ -33,8 +33,10 @@ internal static class MonitorSupport
     public static HealthState? State(this SwitchyardServer server, string backend) => server.Health(backend)?.State;
 
     public static Task WaitForStateAsync(this SwitchyardServer server, string backend, HealthState state, TimeSpan timeout) =>
-        Poll.UntilAsync(() => Task.FromResult(server.State(backend) == state), timeout,
-            $"{backend} is {state} (it is {server.State(backend)}: {server.Health(backend)?.Reason})");
+        Poll.UntilAsync(() => Task.FromResult(server.State(backend) == state), timeout, $"{backend} is {state}", () => server.Describe(backend));
+
+    /// <summary>A backend's state and the reason for it, as the monitor sees it now (for failure messages).</summary>
+    public static string Describe(this SwitchyardServer server, string backend) => $"{backend} is {server.State(backend)}: {server.Health(backend)?.Reason}";
 
     /// <summary>Replication running again with no delay, and caught up: other tests rely on the shared replicas.</summary>
     public static async Task RestoreReplicaAsync(int port)
