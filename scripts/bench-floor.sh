@@ -3,16 +3,19 @@
 #   direct  sysbench -> replica1
 #   relay   sysbench -> a byte relay on .NET sockets -> replica1 (benchmarks/Switchyard.Benchmarks relay: no parsing,
 #           no pooling, the proxy's socket engine settings): what any .NET proxy pays for the two extra hops
+#   haproxy sysbench -> HAProxy in TCP mode, one thread -> replica1: the same hops through a mature C proxy that parses
+#           nothing, so the floor is not .NET's alone (Debian's haproxy package, installed if missing)
 #   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
 # and prints, per target, the median throughput, the median ratio to the direct run of the same round, and the CPU
-# time per statement of the relay and proxy processes, split into user and kernel (utime/stime of /proc/PID/stat).
+# time per statement of the relay, HAProxy and proxy processes, split into user and kernel (/proc/PID/stat).
 # The difference between relay and proxy is the proxy's own work; the relay's kernel time is the loopback floor.
 #
 #   scripts/bench-floor.sh                  10 s per run, 3 rounds, ps modes auto and disable, 16 threads
 #   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
 # Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
-# per target before the first round), BENCH_BACKENDS=tcp|socket (how relay and proxy reach replica1), FLOOR_PORT
-# (6140: relay; +1 proxy MySQL, +2 proxy HTTP). Needs the cluster of scripts/cluster.sh (started if nothing answers).
+# per target before the first round), BENCH_BACKENDS=tcp|socket (how relay, HAProxy and proxy reach replica1),
+# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy).
+# Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$SWITCHYARD_ROOT"
@@ -27,6 +30,8 @@ read -r -a PS_MODES <<<"${FLOOR_PS_MODES:-auto disable}"
 RELAY_PORT=${FLOOR_PORT:-6140}
 PROXY_PORT=$((RELAY_PORT + 1))
 HTTP_PORT=$((RELAY_PORT + 2))
+HAPROXY_PORT=$((RELAY_PORT + 3))
+WITH_HAPROXY=${FLOOR_HAPROXY:-1}
 TRANSPORT=${BENCH_BACKENDS:-tcp}
 [[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"
 DB=sbfloor
@@ -67,6 +72,7 @@ if [[ $TRANSPORT == socket ]]; then
     [[ -S $backend ]] || die "replica1 reports socket '$backend', which is not a socket on this machine"
 fi
 
+[[ $WITH_HAPROXY == 1 ]] && ensure_packages haproxy
 log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
 dotnet build benchmarks/Switchyard.Benchmarks -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
@@ -102,11 +108,33 @@ YAML
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 
-# ---- measure ------------------------------------------------------------------------------------------------------
-
+TARGETS=(direct relay proxy)
 declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [proxy]=$PROXY_PORT)
 declare -A PID_OF=([relay]=$RELAY_PID [proxy]=$PROXY_PID)
-TARGETS=(direct relay proxy)
+if [[ $WITH_HAPROXY == 1 ]]; then
+    # One thread, as the proxy's one socket-engine thread; a backend path is a Unix socket to HAProxy as well.
+    cat >"$TMP/haproxy.cfg" <<CFG
+global
+    nbthread 1
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 1h
+    timeout server 1h
+listen mysql
+    bind 127.0.0.1:$HAPROXY_PORT
+    server replica1 $([[ $TRANSPORT == socket ]] && echo "$backend" || echo "127.0.0.1:$REPLICA_PORT")
+CFG
+    haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
+    HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
+    wait_listening "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" || die "HAProxy did not start"
+    TARGETS=(direct relay haproxy proxy)
+    PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
+fi
+
+# ---- measure ------------------------------------------------------------------------------------------------------
+
 : >"$OUT/runs.tsv"
 
 for ps in "${PS_MODES[@]}"; do
@@ -130,9 +158,9 @@ done
 
 {
     echo
-    echo "Switchyard floor: oltp_point_select, $THREADS threads, $TIME s x $ROUNDS rounds, $(nproc) CPUs; relay and proxy reach replica1 over $TRANSPORT"
+    echo "Switchyard floor: oltp_point_select, $THREADS threads, $TIME s x $ROUNDS rounds, $(nproc) CPUs; ${TARGETS[*]:1} reach replica1 over $TRANSPORT"
     echo
-    awk -F'\t' '
+    awk -F'\t' -v targets="${TARGETS[*]}" '
         function median(list,   n, v, i, j, t) {
             n = split(list, v, " ")
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -144,8 +172,8 @@ done
         END {
             printf "%-8s %-7s %11s %13s %17s %15s %15s\n", "ps", "target", "qps", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
             for (i = 1; i <= m; i++) {
-                split("direct relay proxy", ts, " ")
-                for (k = 1; k <= 3; k++) {
+                nt = split(targets, ts, " ")
+                for (k = 1; k <= nt; k++) {
                     key = modes[i] SUBSEP ts[k]
                     if (ts[k] == "direct") printf "%-8s %-7s %11.0f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), "1", "-", "-", "-"
                     else printf "%-8s %-7s %11.0f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(ratio[key]),
