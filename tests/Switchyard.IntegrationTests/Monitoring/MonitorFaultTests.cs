@@ -14,7 +14,7 @@ public sealed class MonitorFaultTests
     {
         await using var frozen = await PrivateMariaDb.StartAsync();
         await Sql.ExecuteAsync(frozen.Root() + "AllowUserVariables=true;", "CREATE USER monitor@'%' IDENTIFIED BY 'monitor'; GRANT SLAVE MONITOR, BINLOG MONITOR, PROCESS ON *.* TO monitor@'%'");
-        await using var server = await MonitorSupport.StartAsync(more: c => c with
+        await using var server = await MonitorSupport.StartAsync(MonitorSupport.LagIgnored, c => c with
         {
             Backends = [.. c.Backends, new BackendConfig { Name = "frozen", Host = Cluster.Host, Port = frozen.Port, Role = BackendRole.Replica }],
         });
