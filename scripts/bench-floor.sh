@@ -3,18 +3,21 @@
 #   direct  sysbench -> replica1
 #   relay   sysbench -> a byte relay on .NET sockets -> replica1 (benchmarks/Switchyard.Benchmarks relay: no parsing,
 #           no pooling, the proxy's socket engine settings): what any .NET proxy pays for the two extra hops
+#   epoll   sysbench -> the same relay on its own epoll loop, one recv and one send per message, no socket engine and
+#           nothing async (Switchyard.Benchmarks epoll-relay): what a hand-written data path in C# could save
 #   haproxy sysbench -> HAProxy in TCP mode, one thread -> replica1: the same hops through a mature C proxy that parses
 #           nothing, so the floor is not .NET's alone (Debian's haproxy package, installed if missing)
 #   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
 # and prints, per target, the median throughput, the median ratio to the direct run of the same round, and the CPU
-# time per statement of the relay, HAProxy and proxy processes, split into user and kernel (/proc/PID/stat).
+# time per statement of the relays, HAProxy and the proxy, split into user and kernel (/proc/PID/stat).
 # The difference between relay and proxy is the proxy's own work; the relay's kernel time is the loopback floor.
 #
 #   scripts/bench-floor.sh                  10 s per run, 3 rounds, ps modes auto and disable, 16 threads
 #   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
 # Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
-# per target before the first round), BENCH_BACKENDS=tcp|socket (how relay, HAProxy and proxy reach replica1),
-# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy).
+# per target before the first round), BENCH_BACKENDS=tcp|socket (how relays, HAProxy and proxy reach replica1),
+# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy,
+# +4 epoll relay).
 # Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -31,6 +34,7 @@ RELAY_PORT=${FLOOR_PORT:-6140}
 PROXY_PORT=$((RELAY_PORT + 1))
 HTTP_PORT=$((RELAY_PORT + 2))
 HAPROXY_PORT=$((RELAY_PORT + 3))
+EPOLL_PORT=$((RELAY_PORT + 4))
 WITH_HAPROXY=${FLOOR_HAPROXY:-1}
 TRANSPORT=${BENCH_BACKENDS:-tcp}
 [[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"
@@ -89,6 +93,10 @@ DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Swit
     >"$TMP/relay.log" 2>&1 </dev/null &
 RELAY_PID=$!; PIDS+=("$RELAY_PID")
 wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log" || die "the relay did not start"
+DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll epoll-relay "$EPOLL_PORT" "$backend" \
+    >"$TMP/epoll.log" 2>&1 </dev/null &
+EPOLL_PID=$!; PIDS+=("$EPOLL_PID")
+wait_listening "$EPOLL_PID" "$EPOLL_PORT" "$TMP/epoll.log" || die "the epoll relay did not start"
 
 replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
 {
@@ -108,9 +116,9 @@ YAML
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 
-TARGETS=(direct relay proxy)
-declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [proxy]=$PROXY_PORT)
-declare -A PID_OF=([relay]=$RELAY_PID [proxy]=$PROXY_PID)
+TARGETS=(direct relay epoll proxy)
+declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [epoll]=$EPOLL_PORT [proxy]=$PROXY_PORT)
+declare -A PID_OF=([relay]=$RELAY_PID [epoll]=$EPOLL_PID [proxy]=$PROXY_PID)
 if [[ $WITH_HAPROXY == 1 ]]; then
     # One thread, as the proxy's one socket-engine thread; a backend path is a Unix socket to HAProxy as well.
     cat >"$TMP/haproxy.cfg" <<CFG
@@ -129,7 +137,7 @@ CFG
     haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
     HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
     wait_listening "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" || die "HAProxy did not start"
-    TARGETS=(direct relay haproxy proxy)
+    TARGETS=(direct relay epoll haproxy proxy)
     PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
 fi
 
