@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Switchyard.Proxy.Hosting;
 
@@ -18,9 +17,7 @@ internal static class ByteRelay
     public static async Task RunAsync(int listenPort, string backend)
     {
         SocketEngineTuning.Apply();
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, listenPort));
-        listener.Listen(512);
+        using var listener = RelayEndpoints.Listen(listenPort);
         Console.WriteLine($"relay listening on 127.0.0.1:{listenPort}, forwarding to {backend}");
         while (true)
         {
@@ -34,12 +31,10 @@ internal static class ByteRelay
         using (client)
         {
             client.NoDelay = true;
-            using var server = backend.StartsWith('/')
-                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var server = RelayEndpoints.NewBackendSocket(backend);
             try
             {
-                await server.ConnectAsync(backend.StartsWith('/') ? new UnixDomainSocketEndPoint(backend) : new IPEndPoint(IPAddress.Loopback, int.Parse(backend)));
+                await server.ConnectAsync(RelayEndpoints.BackendEndPoint(backend));
                 await Task.WhenAny(CopyAsync(client, server), CopyAsync(server, client));
             }
             catch (SocketException e)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -63,20 +62,16 @@ internal static partial class EpollRelay
         var loop = new Thread(() => Loop(epoll)) { IsBackground = true, Name = "epoll relay" };
         loop.Start();
 
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, listenPort));
-        listener.Listen(512);
+        using var listener = RelayEndpoints.Listen(listenPort);
         Console.WriteLine($"epoll relay listening on 127.0.0.1:{listenPort}, forwarding to {backend}");
         while (true)
         {
             var client = listener.Accept();
             client.NoDelay = true;
-            var server = backend.StartsWith('/')
-                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var server = RelayEndpoints.NewBackendSocket(backend);
             try
             {
-                server.Connect(backend.StartsWith('/') ? new UnixDomainSocketEndPoint(backend) : new IPEndPoint(IPAddress.Loopback, int.Parse(backend, System.Globalization.CultureInfo.InvariantCulture)));
+                server.Connect(RelayEndpoints.BackendEndPoint(backend));
             }
             catch (SocketException e)
             {
