@@ -8,7 +8,8 @@ namespace Switchyard.Benchmarks.Floor;
 /// <see cref="ByteRelay"/> without .NET's socket engine: one thread waits in its own level-triggered epoll set and
 /// moves each message with one recv and one send through the C library, nothing async. What a hand-written data path
 /// in C# could save against the socket engine and async state machines (scripts/bench-floor.sh, target
-/// <c>epoll</c>). Linux only. Usage: <c>Switchyard.Benchmarks epoll-relay LISTEN_PORT BACKEND_PORT|BACKEND_SOCKET_PATH</c>.
+/// <c>epoll</c>). Linux only.
+/// Usage: <c>Switchyard.Benchmarks epoll-relay LISTEN_PORT BACKEND_PORT|BACKEND_SOCKET_PATH</c>.
 /// </summary>
 internal static partial class EpollRelay
 {
@@ -51,7 +52,8 @@ internal static partial class EpollRelay
     [LibraryImport("libc", SetLastError = true)]
     private static partial int poll(ref PollFd fds, nuint count, int timeout);
 
-    /// <summary>The sockets by descriptor, kept referenced so that they are not finalized while epoll uses them.</summary>
+    /// <summary>The sockets by descriptor, kept referenced so that they are not finalized while epoll uses
+    /// them.</summary>
     private static readonly ConcurrentDictionary<int, (Socket Self, Socket Peer, int PeerFd)> Pairs = new();
 
     public static void Run(int listenPort, string backend)
@@ -136,7 +138,8 @@ internal static partial class EpollRelay
             }
             if (Marshal.GetLastPInvokeError() != EAgain)
                 return false;
-            // The peer's receive buffer is full: wait until it drains (a floor measurement needs no back-pressure).
+            // The peer's receive buffer is full: wait until it drains. Blocking the one thread (and every other pair)
+            // is acceptable in a floor measurement, where messages are a few hundred bytes.
             var pollFd = new PollFd { Fd = fd, Events = PollOut };
             poll(ref pollFd, 1, -1);
         }
