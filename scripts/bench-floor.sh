@@ -89,14 +89,14 @@ sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port
 pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
 [[ $(sql "$REPLICA_PORT" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "replica1 did not catch up"
 
-DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll relay "$RELAY_PORT" "$backend" \
-    >"$TMP/relay.log" 2>&1 </dev/null &
-RELAY_PID=$!; PIDS+=("$RELAY_PID")
-wait_listening "$RELAY_PID" "$RELAY_PORT" "$TMP/relay.log" || die "the relay did not start"
-DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll epoll-relay "$EPOLL_PORT" "$backend" \
-    >"$TMP/epoll.log" 2>&1 </dev/null &
-EPOLL_PID=$!; PIDS+=("$EPOLL_PID")
-wait_listening "$EPOLL_PID" "$EPOLL_PORT" "$TMP/epoll.log" || die "the epoll relay did not start"
+start_relay() {   # start_relay MODE PORT: a Switchyard.Benchmarks relay in front of replica1; its pid in STARTED_PID
+    DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll "$1" "$2" "$backend" \
+        >"$TMP/$1.log" 2>&1 </dev/null &
+    STARTED_PID=$!; PIDS+=("$STARTED_PID")
+    wait_listening "$STARTED_PID" "$2" "$TMP/$1.log" || die "the $1 did not start"
+}
+start_relay relay "$RELAY_PORT"; RELAY_PID=$STARTED_PID
+start_relay epoll-relay "$EPOLL_PORT"; EPOLL_PID=$STARTED_PID
 
 replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
 {

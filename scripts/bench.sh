@@ -273,7 +273,7 @@ run_one() {
     local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value
     case $target in
         direct) port=$PRIMARY_PORT ;;
-        replicas) port=$(replica_ports) ;;
+        replicas) port=$REPLICA_PORTS ;;
         proxy) port=$PORT ;;
     esac
     log=$OUT/runs/$label.$target.log
@@ -385,6 +385,7 @@ main() {
     printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\n' >"$OUT/runs.tsv"
 
     ensure_cluster
+    REPLICA_PORTS=$(replica_ports)
     log "building the proxy (Release)"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
     dotnet build src/Proxy -c Release -nologo -v q >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
@@ -414,7 +415,7 @@ main() {
                     run_one direct "$workload" "$ps" "$threads" "$label"
                     D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
                     R=()
-                    if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $(replica_ports) ]]; then
+                    if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $REPLICA_PORTS ]]; then
                         run_one replicas "$workload" "$ps" "$threads" "$label"
                         for key in "${!RUN[@]}"; do R[$key]=${RUN[$key]}; done
                     fi
@@ -430,7 +431,7 @@ main() {
         echo
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
-        echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$(replica_ports) (read-only workloads), proxy = 127.0.0.1:$PORT"
+        echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$REPLICA_PORTS (read-only workloads), proxy = 127.0.0.1:$PORT"
         echo "errors = sysbench ignored errors + reconnects (direct/proxy/direct replicas)"
         echo
         print_table

@@ -1,4 +1,5 @@
 using Switchyard.Routing.Health;
+using static Switchyard.Routing.Tests.Health.HealthEvaluatorTests;
 
 namespace Switchyard.Routing.Tests.Health;
 
@@ -22,13 +23,12 @@ public sealed class HealthEvaluatorGaleraTests
         Wsrep = wsrep,
     };
 
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Next_SyncedNodeWithoutSlaveStatus_IsOnlineWithNoLagAndNoWarning(bool isReplica)
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(), isReplica)).Single();
+        var health = Run(GaleraLimits, Node(Wsrep(), isReplica)).Single();
 
         Assert.Equal(HealthState.Online, health.State);
         Assert.Equal("", health.Reason);
@@ -44,7 +44,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(3, "Joined", "wsrep_local_state 3")]
     public void Next_NodeNotSynced_IsUnsyncedWithItsStateInTheReason(int state, string comment, string expected)
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep((WsrepLocalState)state, comment))).Single();
+        var health = Run(GaleraLimits, Node(Wsrep((WsrepLocalState)state, comment))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains(comment, health.Reason, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_UnknownLocalState_IsUnsynced()
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(state: null, comment: null))).Single();
+        var health = Run(GaleraLimits, Node(Wsrep(state: null, comment: null))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("unknown", health.Reason, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(null)]
     public void Next_SyncedButOutsideThePrimaryComponent_IsUnsynced(string? clusterStatus)
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(cluster: clusterStatus))).Single();
+        var health = Run(GaleraLimits, Node(Wsrep(cluster: clusterStatus))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("Primary component", health.Reason, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class HealthEvaluatorGaleraTests
     [InlineData(null)]
     public void Next_SyncedButNotReady_IsUnsynced(bool? ready)
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(ready: ready))).Single();
+        var health = Run(GaleraLimits, Node(Wsrep(ready: ready))).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.Contains("wsrep_ready is OFF", health.Reason, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_DesyncedPrimary_TakesNoWrites()
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced"), isReplica: false)).Single();
+        var health = Run(GaleraLimits, Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced"), isReplica: false)).Single();
 
         Assert.Equal(HealthState.Unsynced, health.State);
         Assert.False(health.AcceptsWrites);
@@ -96,7 +96,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_SyncedAgainAfterDesync_NeedsTheStreakOfHealthyChecks()
     {
-        var states = HealthEvaluatorTests.Run(GaleraLimits,
+        var states = Run(GaleraLimits,
             Node(Wsrep()),
             Node(Wsrep(WsrepLocalState.DonorDesynced, "Donor/Desynced")),
             Node(Wsrep()),
@@ -117,7 +117,7 @@ public sealed class HealthEvaluatorGaleraTests
             IoThreadRunning = true, SqlThreadRunning = true, SecondsBehindMaster = 0,
         };
 
-        var health = HealthEvaluatorTests.Run(GaleraLimits, check).Single();
+        var health = Run(GaleraLimits, check).Single();
 
         Assert.Equal(HealthState.Broken, health.State);
         Assert.Contains("not a Galera node", health.Reason, StringComparison.Ordinal);
@@ -127,7 +127,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_GaleraNodeUnderPrimaryReplicaTopology_IsJudgedByItsWsrepStateNotByReplication()
     {
-        var states = HealthEvaluatorTests.Run(Limits, Node(Wsrep()), Node(Wsrep(WsrepLocalState.Joined, "Joined"))).Select(h => h.State);
+        var states = Run(Limits, Node(Wsrep()), Node(Wsrep(WsrepLocalState.Joined, "Joined"))).Select(h => h.State);
 
         Assert.Equal([HealthState.Online, HealthState.Unsynced], states);
     }
@@ -135,7 +135,7 @@ public sealed class HealthEvaluatorGaleraTests
     [Fact]
     public void Next_UnreachableGaleraNode_IsDownAndForgetsItsWsrepState()
     {
-        var health = HealthEvaluatorTests.Run(GaleraLimits, Node(Wsrep()), HealthCheckResult.Unreachable(true, "unreachable: refused")).Last();
+        var health = Run(GaleraLimits, Node(Wsrep()), HealthCheckResult.Unreachable(true, "unreachable: refused")).Last();
 
         Assert.Equal(HealthState.Down, health.State);
         Assert.Null(health.Wsrep);
