@@ -5,6 +5,11 @@
 #           no pooling, the proxy's socket engine settings): what any .NET proxy pays for the two extra hops
 #   epoll   sysbench -> the same relay on its own epoll loop, one recv and one send per message, no socket engine and
 #           nothing async (Switchyard.Benchmarks epoll-relay): what a hand-written data path in C# could save
+#   pipeline sysbench -> an experiment on the same epoll loop (Switchyard.Benchmarks pipeline-relay): after each client
+#           has logged in through its own backend connection, every statement goes over FLOOR_PIPELINE_LANES shared
+#           backend connections, queued behind the statements already sent there without waiting for their answers,
+#           and everything one wake-up read leaves with one send per connection: what multiplexing with pipelining
+#           could gain over any one-to-one path (it only suits statements that leave the session as it was)
 #   haproxy sysbench -> HAProxy in TCP mode, one thread -> replica1: the same hops through a mature C proxy that parses
 #           nothing, so the floor is not .NET's alone (Debian's haproxy package, installed if missing)
 #   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
@@ -16,8 +21,8 @@
 #   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
 # Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
 # per target before the first round), BENCH_BACKENDS=tcp|socket (how relays, HAProxy and proxy reach replica1),
-# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy,
-# +4 epoll relay).
+# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PIPELINE_LANES (1; 0 leaves the pipelining relay out), FLOOR_PORT
+# (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy, +4 epoll relay, +5 pipelining relay).
 # Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -35,6 +40,8 @@ PROXY_PORT=$((RELAY_PORT + 1))
 HTTP_PORT=$((RELAY_PORT + 2))
 HAPROXY_PORT=$((RELAY_PORT + 3))
 EPOLL_PORT=$((RELAY_PORT + 4))
+PIPELINE_PORT=$((RELAY_PORT + 5))
+PIPELINE_LANES=${FLOOR_PIPELINE_LANES:-1}
 WITH_HAPROXY=${FLOOR_HAPROXY:-1}
 TRANSPORT=${BENCH_BACKENDS:-tcp}
 [[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"
@@ -89,14 +96,15 @@ sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port
 pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
 [[ $(sql "$REPLICA_PORT" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "replica1 did not catch up"
 
-start_relay() {   # start_relay MODE PORT: a Switchyard.Benchmarks relay in front of replica1; its pid in STARTED_PID
+start_relay() {   # start_relay MODE PORT [ARG...]: a Switchyard.Benchmarks relay in front of replica1; its pid in STARTED_PID
     DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll "$1" "$2" "$backend" \
-        >"$TMP/$1.log" 2>&1 </dev/null &
+        "${@:3}" >"$TMP/$1.log" 2>&1 </dev/null &
     STARTED_PID=$!; PIDS+=("$STARTED_PID")
     wait_listening "$STARTED_PID" "$2" "$TMP/$1.log" || die "the $1 did not start"
 }
 start_relay relay "$RELAY_PORT"; RELAY_PID=$STARTED_PID
 start_relay epoll-relay "$EPOLL_PORT"; EPOLL_PID=$STARTED_PID
+if ((PIPELINE_LANES > 0)); then start_relay pipeline-relay "$PIPELINE_PORT" "$PIPELINE_LANES"; PIPELINE_PID=$STARTED_PID; fi
 
 replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
 {
@@ -119,6 +127,10 @@ PIDS+=("$PROXY_PID")
 TARGETS=(direct relay epoll proxy)
 declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [epoll]=$EPOLL_PORT [proxy]=$PROXY_PORT)
 declare -A PID_OF=([relay]=$RELAY_PID [epoll]=$EPOLL_PID [proxy]=$PROXY_PID)
+if ((PIPELINE_LANES > 0)); then
+    TARGETS=(direct relay epoll pipeline proxy)
+    PORT_OF[pipeline]=$PIPELINE_PORT; PID_OF[pipeline]=$PIPELINE_PID
+fi
 if [[ $WITH_HAPROXY == 1 ]]; then
     # One thread, as the proxy's one socket-engine thread; a backend path is a Unix socket to HAProxy as well.
     cat >"$TMP/haproxy.cfg" <<CFG
@@ -137,7 +149,7 @@ CFG
     haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
     HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
     wait_listening "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" || die "HAProxy did not start"
-    TARGETS=(direct relay epoll haproxy proxy)
+    TARGETS=("${TARGETS[@]:0:${#TARGETS[@]}-1}" haproxy proxy)
     PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
 fi
 
@@ -178,13 +190,13 @@ done
           if ($3 == "direct") d[$1, $2] = $4; else ratio[key] = ratio[key] " " ($4 / d[$1, $2])
           if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
         END {
-            printf "%-8s %-7s %11s %13s %17s %15s %15s\n", "ps", "target", "qps", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
+            printf "%-8s %-8s %11s %13s %17s %15s %15s\n", "ps", "target", "qps", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
             for (i = 1; i <= m; i++) {
                 nt = split(targets, ts, " ")
                 for (k = 1; k <= nt; k++) {
                     key = modes[i] SUBSEP ts[k]
-                    if (ts[k] == "direct") printf "%-8s %-7s %11.0f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), "1", "-", "-", "-"
-                    else printf "%-8s %-7s %11.0f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(ratio[key]),
+                    if (ts[k] == "direct") printf "%-8s %-8s %11.0f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), "1", "-", "-", "-"
+                    else printf "%-8s %-8s %11.0f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(ratio[key]),
                         median(tot[key]), median(usr[key]), median(sys[key])
                 }
             }

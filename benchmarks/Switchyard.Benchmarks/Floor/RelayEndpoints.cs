@@ -15,6 +15,34 @@ internal static class RelayEndpoints
         return listener;
     }
 
+    /// <summary>Accepts clients for ever, connects each to the backend and hands the pair, both non-blocking, to
+    /// <paramref name="onPair"/> (the epoll relays); a backend that refuses is reported and the client closed.</summary>
+    public static void AcceptNonBlockingPairs(int port, string backend, string name, Action<Socket, Socket> onPair)
+    {
+        using var listener = Listen(port);
+        Console.WriteLine($"{name} listening on 127.0.0.1:{port}, forwarding to {backend}");
+        while (true)
+        {
+            var client = listener.Accept();
+            client.NoDelay = true;
+            var server = NewBackendSocket(backend);
+            try
+            {
+                server.Connect(BackendEndPoint(backend));
+            }
+            catch (SocketException e)
+            {
+                Console.Error.WriteLine($"{name}: {e.Message}");
+                client.Dispose();
+                server.Dispose();
+                continue;
+            }
+            client.Blocking = false;
+            server.Blocking = false;
+            onPair(client, server);
+        }
+    }
+
     public static Socket NewBackendSocket(string backend) => IsPath(backend)
         ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
         : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

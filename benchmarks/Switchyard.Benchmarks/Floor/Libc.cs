@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+
+namespace Switchyard.Benchmarks.Floor;
+
+/// <summary>The C library calls the epoll-based floor relays make directly, without .NET's socket engine.</summary>
+internal static partial class Libc
+{
+    public const uint EpollIn = 0x001, EpollRdHup = 0x2000;
+    public const int EpollCtlAdd = 1, EpollCtlDel = 2;
+    public const int EAgain = 11, EIntr = 4;
+    public const short PollOut = 0x004;
+
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    public struct EpollEvent
+    {
+        public uint Events;
+        public ulong Data;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_create1(int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_ctl(int epfd, int op, int fd, ref EpollEvent ev);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int epoll_wait(int epfd, [Out] EpollEvent[] events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint recv(int fd, ref byte buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint send(int fd, ref byte buffer, nint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int poll(ref PollFd fds, nuint count, int timeout);
+
+    public static int CreateEpoll()
+    {
+        var epoll = epoll_create1(0);
+        if (epoll < 0)
+            throw new InvalidOperationException($"epoll_create1 failed: errno {Marshal.GetLastPInvokeError()}");
+        return epoll;
+    }
+
+    public static void Register(int epoll, int fd)
+    {
+        var ev = new EpollEvent { Events = EpollIn | EpollRdHup, Data = (ulong)fd };
+        if (epoll_ctl(epoll, EpollCtlAdd, fd, ref ev) < 0)
+            throw new InvalidOperationException($"epoll_ctl failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public static void Unregister(int epoll, int fd)
+    {
+        var unused = default(EpollEvent);
+        epoll_ctl(epoll, EpollCtlDel, fd, ref unused);
+    }
+
+    /// <summary>Waits for ready descriptors; 0 after an interrupted wait.</summary>
+    public static int Wait(int epoll, EpollEvent[] events)
+    {
+        var ready = epoll_wait(epoll, events, events.Length, -1);
+        if (ready >= 0)
+            return ready;
+        if (Marshal.GetLastPInvokeError() == EIntr)
+            return 0;
+        throw new InvalidOperationException($"epoll_wait failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Sends everything on a non-blocking socket; false when the connection failed.</summary>
+    public static bool SendAll(int fd, byte[] buffer, int length)
+    {
+        for (var sent = 0; sent < length;)
+        {
+            var n = send(fd, ref buffer[sent], length - sent, 0);
+            if (n >= 0)
+            {
+                sent += (int)n;
+                continue;
+            }
+            if (Marshal.GetLastPInvokeError() != EAgain)
+                return false;
+            // The peer's receive buffer is full: wait until it drains. Blocking the one thread (and every other
+            // connection) is acceptable in a floor measurement, where messages are a few hundred bytes.
+            var pollFd = new PollFd { Fd = fd, Events = PollOut };
+            poll(ref pollFd, 1, -1);
+        }
+        return true;
+    }
+}
