@@ -13,8 +13,8 @@
 #   haproxy sysbench -> HAProxy in TCP mode, one thread -> replica1: the same hops through a mature C proxy that parses
 #           nothing, so the floor is not .NET's alone (Debian's haproxy package, installed if missing)
 #   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
-# and prints, per target, the median throughput, the median ratio to the direct run of the same round, and the CPU
-# time per statement of the relays, HAProxy and the proxy, split into user and kernel (/proc/PID/stat).
+# and prints, per target, the median throughput and p95 latency, the median ratio to the direct run of the same round,
+# and the CPU time per statement of the relays, HAProxy and the proxy, split into user and kernel (/proc/PID/stat).
 # The difference between relay and proxy is the proxy's own work; the relay's kernel time is the loopback floor.
 #
 #   scripts/bench-floor.sh                  10 s per run, 3 rounds, ps modes auto and disable, 16 threads
@@ -62,11 +62,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps"
+sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps p95_ms"
     sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
         --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$2" --threads="$THREADS" \
         --time="$3" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
-    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } END { print q, qps }' "$TMP/run.log"
+    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } /95th percentile:/ { p95 = $3 } END { print q, qps, p95 }' "$TMP/run.log"
 }
 
 # ---- set up -------------------------------------------------------------------------------------------------------
@@ -162,14 +162,14 @@ for ps in "${PS_MODES[@]}"; do
     for round in $(seq 1 "$ROUNDS"); do
         for target in "${TARGETS[@]}"; do
             before="0 0"; [[ -n ${PID_OF[$target]:-} ]] && { before=$(cpu_ticks "${PID_OF[$target]}") || die "$target exited"; }
-            read -r queries qps < <(sysbench_run "${PORT_OF[$target]}" "$ps" "$TIME")
+            read -r queries qps p95 < <(sysbench_run "${PORT_OF[$target]}" "$ps" "$TIME")
             after="0 0"; [[ -n ${PID_OF[$target]:-} ]] && { after=$(cpu_ticks "${PID_OF[$target]}") || die "$target exited"; }
             line=$(awk -v b="$before" -v a="$after" -v q="$queries" -v hz="$CLK_TCK" 'BEGIN {
                 split(b, x, " "); split(a, y, " ");
                 u = (y[1] - x[1]) * 1e6 / hz / q; k = (y[2] - x[2]) * 1e6 / hz / q
                 printf "%.1f\t%.1f\t%.1f", u, k, u + k }')
-            printf '%s\t%s\t%s\t%s\t%s\n' "$ps" "$round" "$target" "$qps" "$line" >>"$OUT/runs.tsv"
-            log "$ps round $round $target: qps=$qps${PID_OF[$target]:+ cpu user/kernel/total µs per statement: $(tr '\t' '/' <<<"$line")}"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$ps" "$round" "$target" "$qps" "$line" "$p95" >>"$OUT/runs.tsv"
+            log "$ps round $round $target: qps=$qps p95=${p95} ms${PID_OF[$target]:+ cpu user/kernel/total µs per statement: $(tr '\t' '/' <<<"$line")}"
         done
     done
 done
@@ -186,17 +186,17 @@ done
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
             return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
         }
-        { key = $1 SUBSEP $3; qps[key] = qps[key] " " $4; usr[key] = usr[key] " " $5; sys[key] = sys[key] " " $6; tot[key] = tot[key] " " $7
+        { key = $1 SUBSEP $3; qps[key] = qps[key] " " $4; usr[key] = usr[key] " " $5; sys[key] = sys[key] " " $6; tot[key] = tot[key] " " $7; p95[key] = p95[key] " " $8
           if ($3 == "direct") d[$1, $2] = $4; else ratio[key] = ratio[key] " " ($4 / d[$1, $2])
           if (!($1 in seen)) { seen[$1] = 1; modes[++m] = $1 } }
         END {
-            printf "%-8s %-8s %11s %13s %17s %15s %15s\n", "ps", "target", "qps", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
+            printf "%-8s %-8s %11s %9s %13s %17s %15s %15s\n", "ps", "target", "qps", "p95 ms", "ratio/direct", "CPU µs/stmt", "user µs", "kernel µs"
             for (i = 1; i <= m; i++) {
                 nt = split(targets, ts, " ")
                 for (k = 1; k <= nt; k++) {
                     key = modes[i] SUBSEP ts[k]
-                    if (ts[k] == "direct") printf "%-8s %-8s %11.0f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), "1", "-", "-", "-"
-                    else printf "%-8s %-8s %11.0f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(ratio[key]),
+                    if (ts[k] == "direct") printf "%-8s %-8s %11.0f %9.2f %13s %17s %15s %15s\n", modes[i], ts[k], median(qps[key]), median(p95[key]), "1", "-", "-", "-"
+                    else printf "%-8s %-8s %11.0f %9.2f %13.2f %17.1f %15.1f %15.1f\n", modes[i], ts[k], median(qps[key]), median(p95[key]), median(ratio[key]),
                         median(tot[key]), median(usr[key]), median(sys[key])
                 }
             }
