@@ -149,7 +149,7 @@ CFG
     haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
     HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
     wait_listening "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" || die "HAProxy did not start"
-    TARGETS=("${TARGETS[@]:0:${#TARGETS[@]}-1}" haproxy proxy)
+    TARGETS=("${TARGETS[@]:0:${#TARGETS[@]}-1}" haproxy proxy)   # HAProxy just before the proxy
     PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
 fi
 

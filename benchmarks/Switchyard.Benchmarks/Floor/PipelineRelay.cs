@@ -33,7 +33,9 @@ internal static class PipelineRelay
         public readonly int Fd = (int)socket.Handle;
         public byte[] In = new byte[4 * ReadSize];
         public int InStart, InEnd;
-        public readonly ArrayBufferWriter<byte> Out = new(ReadSize);
+        /// <summary>What this wake-up has for the connection, sent at its end.</summary>
+        public byte[] Out = new byte[ReadSize];
+        public int OutLength;
         /// <summary>Until logged in: the other end of the pass-through (a client's backend, a backend's client).</summary>
         public Connection? Peer;
         public bool IsClient;
@@ -103,10 +105,9 @@ internal static class PipelineRelay
             // One send per connection for everything this wake-up produced: the point of the experiment.
             foreach (var connection in Dirty)
             {
-                if (!connection.Closed && connection.Out.WrittenCount > 0
-                    && !SendAll(connection.Fd, MemoryMarshal.AsMemory(connection.Out.WrittenMemory).ToArrayIfNotPooled(out var length), length))
+                if (!connection.Closed && !SendAll(connection.Fd, connection.Out, connection.OutLength))
                     Close(epoll, connection);
-                connection.Out.ResetWrittenCount();
+                connection.OutLength = 0;
             }
             Dirty.Clear();
         }
@@ -231,9 +232,14 @@ internal static class PipelineRelay
 
     private static void Queue(Connection connection, ReadOnlySpan<byte> bytes)
     {
-        if (connection.Out.WrittenCount == 0)
+        if (bytes.IsEmpty)
+            return;
+        if (connection.OutLength == 0)
             Dirty.Add(connection);
-        connection.Out.Write(bytes);
+        if (connection.Out.Length - connection.OutLength < bytes.Length)
+            Array.Resize(ref connection.Out, Math.Max(connection.Out.Length * 2, connection.OutLength + bytes.Length));
+        bytes.CopyTo(connection.Out.AsSpan(connection.OutLength));
+        connection.OutLength += bytes.Length;
     }
 
     private static void Close(int epoll, Connection connection)
@@ -251,13 +257,5 @@ internal static class PipelineRelay
             connection.Peer = null;
             Close(epoll, peer);
         }
-    }
-
-    private static byte[] ToArrayIfNotPooled(this Memory<byte> memory, out int length)
-    {
-        length = memory.Length;
-        return MemoryMarshal.TryGetArray<byte>(memory, out var segment) && segment.Offset == 0
-            ? segment.Array!
-            : memory.ToArray();
     }
 }
