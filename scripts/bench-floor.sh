@@ -42,6 +42,7 @@ HAPROXY_PORT=$((RELAY_PORT + 3))
 EPOLL_PORT=$((RELAY_PORT + 4))
 PIPELINE_PORT=$((RELAY_PORT + 5))
 PIPELINE_LANES=${FLOOR_PIPELINE_LANES:-1}
+[[ $PIPELINE_LANES =~ ^[0-9]+$ ]] || die "FLOOR_PIPELINE_LANES must be a number of lanes (0: none), not '$PIPELINE_LANES'"
 WITH_HAPROXY=${FLOOR_HAPROXY:-1}
 TRANSPORT=${BENCH_BACKENDS:-tcp}
 [[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"

@@ -18,7 +18,8 @@ namespace Switchyard.Benchmarks.Floor;
 /// the proxy's <see cref="ResponseScanner"/>). Everything read in one epoll wake-up is sent with one send per
 /// connection. Only for statements that do not change the session, which every client on a lane shares: sysbench
 /// oltp_point_select, text or prepared (scripts/bench-floor.sh, target <c>pipeline</c>). A client keeps its lane, so
-/// the statement ids it prepared there stay valid; nothing is remapped.
+/// the statement ids it prepared there stay valid; nothing is remapped. Nothing handles failure either: a lane that
+/// closes leaves the clients queued on it waiting.
 /// Usage: <c>Switchyard.Benchmarks pipeline-relay LISTEN_PORT BACKEND_PORT|BACKEND_SOCKET_PATH LANES</c>.
 /// </summary>
 internal static class PipelineRelay
