@@ -125,11 +125,11 @@ YAML
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 
-TARGETS=(direct relay epoll proxy)
+TARGETS=(direct relay epoll)
 declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [epoll]=$EPOLL_PORT [proxy]=$PROXY_PORT)
 declare -A PID_OF=([relay]=$RELAY_PID [epoll]=$EPOLL_PID [proxy]=$PROXY_PID)
 if ((PIPELINE_LANES > 0)); then
-    TARGETS=(direct relay epoll pipeline proxy)
+    TARGETS+=(pipeline)
     PORT_OF[pipeline]=$PIPELINE_PORT; PID_OF[pipeline]=$PIPELINE_PID
 fi
 if [[ $WITH_HAPROXY == 1 ]]; then
@@ -150,9 +150,10 @@ CFG
     haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
     HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
     wait_listening "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" || die "HAProxy did not start"
-    TARGETS=("${TARGETS[@]:0:${#TARGETS[@]}-1}" haproxy proxy)   # HAProxy just before the proxy
+    TARGETS+=(haproxy)
     PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
 fi
+TARGETS+=(proxy)
 
 # ---- measure ------------------------------------------------------------------------------------------------------
 

@@ -22,10 +22,7 @@ internal static class EpollRelay
 
     public static void Run(int listenPort, string backend)
     {
-        var epoll = CreateEpoll();
-        var loop = new Thread(() => Loop(epoll)) { IsBackground = true, Name = "epoll relay" };
-        loop.Start();
-
+        var epoll = StartEpollLoop("epoll relay", Loop);
         RelayEndpoints.AcceptNonBlockingPairs(listenPort, backend, "epoll relay", (client, server) =>
         {
             int clientFd = (int)client.Handle, serverFd = (int)server.Handle;

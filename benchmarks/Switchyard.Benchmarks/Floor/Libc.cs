@@ -43,11 +43,14 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int poll(ref PollFd fds, nuint count, int timeout);
 
-    public static int CreateEpoll()
+    /// <summary>Creates an epoll set and runs <paramref name="loop"/> on it on a background thread of its own;
+    /// returns the set, for registering descriptors.</summary>
+    public static int StartEpollLoop(string name, Action<int> loop)
     {
         var epoll = epoll_create1(0);
         if (epoll < 0)
             throw new InvalidOperationException($"epoll_create1 failed: errno {Marshal.GetLastPInvokeError()}");
+        new Thread(() => loop(epoll)) { IsBackground = true, Name = name }.Start();
         return epoll;
     }
 

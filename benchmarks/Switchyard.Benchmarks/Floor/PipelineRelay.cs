@@ -66,9 +66,7 @@ internal static class PipelineRelay
     public static void Run(int listenPort, string backend, int lanes)
     {
         _laneCount = lanes;
-        var epoll = CreateEpoll();
-        new Thread(() => Loop(epoll)) { IsBackground = true, Name = "pipeline relay" }.Start();
-
+        var epoll = StartEpollLoop("pipeline relay", Loop);
         RelayEndpoints.AcceptNonBlockingPairs(listenPort, backend, $"pipeline relay over {lanes} lanes", (client, server) =>
         {
             var c = new Connection(client) { IsClient = true };
@@ -141,7 +139,7 @@ internal static class PipelineRelay
         var buffered = connection.In.AsSpan(connection.InStart, connection.InEnd - connection.InStart);
         if (buffered.Length >= PacketHeader.Size)
         {
-            var length = PacketHeader.Size + (buffered[0] | buffered[1] << 8 | buffered[2] << 16);
+            var length = PacketHeader.Size + PacketHeader.Read(buffered).PayloadLength;
             if (buffered.Length >= length)
             {
                 packet = buffered[..length];

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Switchyard.Benchmarks.Floor;
 
-/// <summary>The listener and backend sockets both floor relays use: a backend is a TCP port on loopback or, when it
+/// <summary>The listener and backend sockets the floor relays use: a backend is a TCP port on loopback or, when it
 /// starts with '/', a Unix socket path (BENCH_BACKENDS=socket).</summary>
 internal static class RelayEndpoints
 {
