@@ -13,6 +13,8 @@
 #   haproxy sysbench -> HAProxy in TCP mode, one thread -> replica1: the same hops through a mature C proxy that parses
 #           nothing, so the floor is not .NET's alone (Debian's haproxy package, installed if missing)
 #   proxy   sysbench -> Switchyard with the primary and replica1 only -> replica1 (every point select is a read)
+#   lanes   the same with routing.pipelined_lanes: FLOOR_PROXY_LANES (1): the reads pipelined over shared connections
+#           (README, "Pipelined lanes"), the product's counterpart of the pipeline relay
 # and prints, per target, the median throughput and p95 latency, the median ratio to the direct run of the same round,
 # and the CPU time per statement of the relays, HAProxy and the proxy, split into user and kernel (/proc/PID/stat).
 # The difference between relay and proxy is the proxy's own work; the relay's kernel time is the loopback floor.
@@ -21,8 +23,9 @@
 #   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
 # Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
 # per target before the first round), BENCH_BACKENDS=tcp|socket (how relays, HAProxy and proxy reach replica1),
-# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PIPELINE_LANES (1; 0 leaves the pipelining relay out), FLOOR_PORT
-# (6140: relay; +1 proxy MySQL, +2 proxy HTTP, +3 HAProxy, +4 epoll relay, +5 pipelining relay).
+# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PIPELINE_LANES (1; 0 leaves the pipelining relay out),
+# FLOOR_PROXY_LANES (1; 0 leaves the lanes target out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP,
+# +3 HAProxy, +4 epoll relay, +5 pipelining relay, +6/+7 the lanes proxy's MySQL/HTTP).
 # Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -43,6 +46,10 @@ EPOLL_PORT=$((RELAY_PORT + 4))
 PIPELINE_PORT=$((RELAY_PORT + 5))
 PIPELINE_LANES=${FLOOR_PIPELINE_LANES:-1}
 [[ $PIPELINE_LANES =~ ^[0-9]+$ ]] || die "FLOOR_PIPELINE_LANES must be a number of lanes (0: none), not '$PIPELINE_LANES'"
+LANES_PORT=$((RELAY_PORT + 6))
+LANES_HTTP_PORT=$((RELAY_PORT + 7))
+PROXY_LANES=${FLOOR_PROXY_LANES:-1}
+[[ $PROXY_LANES =~ ^[0-9]+$ ]] || die "FLOOR_PROXY_LANES must be a number of lanes (0: no lanes target), not '$PROXY_LANES'"
 WITH_HAPROXY=${FLOOR_HAPROXY:-1}
 TRANSPORT=${BENCH_BACKENDS:-tcp}
 [[ $TRANSPORT == tcp || $TRANSPORT == socket ]] || die "BENCH_BACKENDS must be tcp or socket, not '$TRANSPORT'"
@@ -108,20 +115,23 @@ start_relay epoll-relay "$EPOLL_PORT"; EPOLL_PID=$STARTED_PID
 if ((PIPELINE_LANES > 0)); then start_relay pipeline-relay "$PIPELINE_PORT" "$PIPELINE_LANES"; PIPELINE_PID=$STARTED_PID; fi
 
 replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
-{
+proxy_yaml() {   # proxy_yaml PORT HTTP_PORT LANES
     cat <<YAML
 listeners:
-  mysql: 127.0.0.1:$PROXY_PORT
-  http: 127.0.0.1:$HTTP_PORT
+  mysql: 127.0.0.1:$1
+  http: 127.0.0.1:$2
 backend_credentials:
   user: switchyard
   password: switchyard
 monitor:
   user: monitor
   password: monitor
+routing:
+  pipelined_lanes: $3
 YAML
     users_and_backends_yaml "127.0.0.1:$PRIMARY_PORT" "$replica"
-} >"$TMP/switchyard.yaml"
+}
+proxy_yaml "$PROXY_PORT" "$HTTP_PORT" 0 >"$TMP/switchyard.yaml"
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 
@@ -154,6 +164,13 @@ CFG
     PORT_OF[haproxy]=$HAPROXY_PORT; PID_OF[haproxy]=$HAPROXY_PID
 fi
 TARGETS+=(proxy)
+if ((PROXY_LANES > 0)); then
+    proxy_yaml "$LANES_PORT" "$LANES_HTTP_PORT" "$PROXY_LANES" >"$TMP/switchyard-lanes.yaml"
+    launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard-lanes.yaml" "$TMP/proxy-lanes.log" "$LANES_PORT"
+    PIDS+=("$PROXY_PID")
+    TARGETS+=(lanes)
+    PORT_OF[lanes]=$LANES_PORT; PID_OF[lanes]=$PROXY_PID
+fi
 
 # ---- measure ------------------------------------------------------------------------------------------------------
 

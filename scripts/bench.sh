@@ -35,6 +35,7 @@
 #   BENCH_BACKENDS=tcp     how the proxy reaches the backends: tcp, or socket (each server's Unix socket)
 #   BENCH_DIRECT_REPLICAS=1  also run read-only workloads directly on the replicas (0: primary only)
 #   SWITCHYARD_CONFIG      base configuration (default config/switchyard.yaml)
+#   BENCH_LANES=N          run the proxy with routing.pipelined_lanes: N (README, "Pipelined lanes"; default: the base's)
 # The cluster is used as it is when it answers; otherwise `scripts/cluster.sh up` starts it and it is stopped
 # again on exit. Nothing else of the cluster is ever stopped.
 set -euo pipefail
@@ -202,6 +203,11 @@ proxy_config() {
         { print }
     ' "$BASE_CONFIG" >"$TMP/switchyard.yaml"
     grep -q "mysql: 127.0.0.1:$PORT" "$TMP/switchyard.yaml" || die "could not set the listener port in a copy of $BASE_CONFIG"
+    if [[ -n ${BENCH_LANES:-} ]]; then
+        [[ $BENCH_LANES =~ ^[0-9]+$ ]] || die "BENCH_LANES must be a number of lanes, not '$BENCH_LANES'"
+        sed -i "s|^\([ ]*\)pipelined_lanes:[ ]*[0-9]*|\1pipelined_lanes: $BENCH_LANES|" "$TMP/switchyard.yaml"
+        grep -q "^[ ]*pipelined_lanes: $BENCH_LANES\b" "$TMP/switchyard.yaml" || die "BENCH_LANES needs a routing.pipelined_lanes line in $BASE_CONFIG"
+    fi
     [[ $BACKEND_TRANSPORT == socket ]] || return 0
     # The proxy reaches each backend over the Unix socket the server itself reports; clients still use TCP.
     local name host port path

@@ -49,6 +49,14 @@ internal sealed class BackendPool : IAsyncDisposable
 
     public BackendEndpoint Endpoint => _endpoint;
 
+    /// <summary>The backend's pipelined lanes (null: reads are not pipelined to it; see routing.pipelined_lanes).</summary>
+    public Pipelining.LaneSet? Lanes { get; private set; }
+
+    /// <summary>Lets sessions pipeline eligible reads over up to <paramref name="lanes"/> shared connections per client
+    /// profile and schema, each leased from this pool for as long as it works.</summary>
+    public void EnableLanes(int lanes, int maxDepth, TimeSpan stallTimeout) =>
+        Lanes = new Pipelining.LaneSet(this, lanes, maxDepth, stallTimeout, _logger);
+
     /// <summary>Check every idle connection for a close by the server before lending it, not only those idle for
     /// liveness_check_after: set for the writers of a multi-primary topology, where a write sent on a connection the
     /// server already closed would have an unknown outcome instead of going to the next writer.</summary>
@@ -175,6 +183,8 @@ internal sealed class BackendPool : IAsyncDisposable
         // Interlocked: a full fence between raising the flag and reading the lease count, against Unleased() doing
         // the opposite on another thread — one of the two sees the other and completes the drain.
         Interlocked.Exchange(ref _draining, 1);
+        // Lanes hold their connections for good: they close now, and what waited in them is sent elsewhere.
+        Lanes?.Close();
         foreach (var idle in TakeAllIdle())
             await CloseAsync(idle, "backend removed").ConfigureAwait(false);
         if (LeasedConnections == 0)
@@ -382,6 +392,7 @@ internal sealed class BackendPool : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        Lanes?.Close();
         await _reaper.DisposeAsync().ConfigureAwait(false);
         foreach (var connection in TakeAllIdle())
             await CloseAsync(connection, "pool closed").ConfigureAwait(false);

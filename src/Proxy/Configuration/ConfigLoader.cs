@@ -169,7 +169,7 @@ public static partial class ConfigLoader
 
         if (root.Section("routing") is { } routing)
         {
-            routing.AllowOnly("read_balancing", "replica_retry_delay", "hold_for_next_statement");
+            routing.AllowOnly("read_balancing", "replica_retry_delay", "hold_for_next_statement", "pipelined_lanes", "pipeline_max_depth", "pipeline_stall_timeout");
             var policy = routing.String("read_balancing") ?? defaults.Routing.ReadBalancing;
             if (!BalancingPolicies.IsKnown(policy))
                 routing.Error(routing.Get("read_balancing")!, $"'routing.read_balancing' must be one of {BalancingPolicyNames.RoundRobin}, {BalancingPolicyNames.Weighted}, {BalancingPolicyNames.LeastConnections}, not '{policy}'");
@@ -180,6 +180,9 @@ public static partial class ConfigLoader
                     ReadBalancing = policy,
                     ReplicaRetryDelay = routing.Duration("replica_retry_delay", defaults.Routing.ReplicaRetryDelay, TimeSpan.FromMilliseconds(10)),
                     HoldForNextStatement = routing.Duration("hold_for_next_statement", defaults.Routing.HoldForNextStatement, TimeSpan.FromMilliseconds(1)),
+                    PipelinedLanes = routing.Int("pipelined_lanes", defaults.Routing.PipelinedLanes, 0, 64),
+                    PipelineMaxDepth = routing.Int("pipeline_max_depth", defaults.Routing.PipelineMaxDepth, 1, 1024),
+                    PipelineStallTimeout = routing.Duration("pipeline_stall_timeout", defaults.Routing.PipelineStallTimeout, TimeSpan.FromMilliseconds(10)),
                 },
             };
         }

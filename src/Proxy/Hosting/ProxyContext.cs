@@ -159,12 +159,18 @@ internal sealed class ProxyContext : IAsyncDisposable
         throw new InvalidOperationException($"backend {endpoint} has no pool");
     }
 
-    internal BackendPool CreatePool(BackendEndpoint endpoint) =>
-        new(endpoint, _connector, Config.Pool, LoggerFactory.CreateLogger("Switchyard.Pool"))
+    internal BackendPool CreatePool(BackendEndpoint endpoint)
+    {
+        var pool = new BackendPool(endpoint, _connector, Config.Pool, LoggerFactory.CreateLogger("Switchyard.Pool"))
         {
             Waited = _metricsPoolWait,
             CheckLivenessAlways = endpoint.IsPrimary && Config.Topology.HasSeveralWriters,
         };
+        var routing = Config.Routing;
+        if (routing.PipelinedLanes > 0 && !endpoint.IsPrimary)
+            pool.EnableLanes(routing.PipelinedLanes, routing.PipelineMaxDepth, routing.PipelineStallTimeout);
+        return pool;
+    }
 
     private Action<string>? _metricsPoolWait;
 

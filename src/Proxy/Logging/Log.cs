@@ -67,6 +67,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Backend {Backend}: connection {ConnectionId} lost during a command of session {SessionId}: {Reason}")]
     public static partial void BackendLost(ILogger logger, string backend, uint connectionId, uint sessionId, string reason);
 
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Backend {Backend}: pipelined lane opened on connection {ConnectionId} (schema {Schema})")]
+    public static partial void LaneOpened(ILogger logger, string backend, uint connectionId, string? schema);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Backend {Backend}: pipelined lane on connection {ConnectionId} closed: {Reason}")]
+    public static partial void LaneClosed(ILogger logger, string backend, uint connectionId, string reason);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Backend {Backend}: a pipelined lane could not be opened: {Reason}")]
+    public static partial void LaneOpenFailed(ILogger logger, string backend, string reason);
+
     [LoggerMessage(EventId = 1203, Level = LogLevel.Debug, Message = "Backend {Backend}: connection {ConnectionId} closed ({Reason})")]
     public static partial void BackendClosed(ILogger logger, string backend, uint connectionId, string reason);
 

@@ -43,6 +43,8 @@ internal sealed class ProxyMetrics
     private readonly Gauge _wsrepState;
     private readonly Gauge _wsrepClusterSize;
     private readonly Gauge _backendConnections;
+    private readonly Gauge _lanes;
+    private readonly Counter _laneStatements;
     private readonly Gauge _clientConnections;
     private readonly Gauge _pinnedSessions;
     private readonly Counter _queries;
@@ -92,6 +94,10 @@ internal sealed class ProxyMetrics
         _clientConnections = factory.CreateGauge("switchyard_client_connections", "Client connections currently open.");
         _backendConnections = factory.CreateGauge("switchyard_backend_connections",
             "Open backend connections by state (idle in the pool, or in use by a session).", "backend", "state");
+        _lanes = factory.CreateGauge("switchyard_backend_pipelined_lanes",
+            "Pipelined lanes open to a replica (routing.pipelined_lanes): shared connections over which reads are pipelined.", "backend");
+        _laneStatements = factory.CreateCounter("switchyard_backend_pipelined_statements_total",
+            "Commands answered on a replica's pipelined lanes.", "backend");
         _pinnedSessions = factory.CreateGauge("switchyard_pinned_sessions",
             "Sessions currently pinned to one backend connection, by the reason that pinned them.", "reason");
         _queries = factory.CreateCounter("switchyard_queries_total",
@@ -261,6 +267,8 @@ internal sealed class ProxyMetrics
             _backendState.RemoveLabelled(name, state);
         _backendConnections.RemoveLabelled(name, "idle");
         _backendConnections.RemoveLabelled(name, "in_use");
+        _lanes.RemoveLabelled(name);
+        _laneStatements.RemoveLabelled(name);
     }
 
     /// <summary>Whether a backend counts as up: it answers, even if its replication is behind or broken.</summary>
@@ -304,6 +312,11 @@ internal sealed class ProxyMetrics
             {
                 _backendConnections.WithLabels(name, "idle").Set(pool.IdleConnections);
                 _backendConnections.WithLabels(name, "in_use").Set(pool.LeasedConnections);
+                if (pool.Lanes is { } lanes)
+                {
+                    _lanes.WithLabels(name).Set(lanes.Count);
+                    _laneStatements.WithLabels(name).IncTo(lanes.Answered);
+                }
             }
         }
     }

@@ -97,11 +97,22 @@ internal sealed partial class ClientSession
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
         var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
+        var replay = TakeDiagnosticsReplay();
+        if (retriable && await LaneForAsync(statement, policy, target, plan).ConfigureAwait(false) is { } lane)
+        {
+            var (served, isError, laneEnd) = await QueryOnLaneAsync(lane, buffer).ConfigureAwait(false);
+            if (served)
+            {
+                RecordQuery(statement, started, level, policy.Digest, isError, onLane: true);
+                return laneEnd;
+            }
+        }
         for (var attempt = 1; ; attempt++)
         {
             var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan, policy.Group).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
+            await ReplayDiagnosticsAsync(statement, backend, replay, cancellationToken).ConfigureAwait(false);
             await using var timeout = StartTimeout(policy, backend);
             // In multi-primary a read may land on a writer like on a replica: it is replayable there too.
             if (!retriable || backend.Endpoint.IsPrimary && !_context.BackendSet.WritersServeReads)
@@ -175,9 +186,9 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>
-    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error)
+    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error, bool onLane = false)
     {
-        var route = _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
+        var route = onLane || _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
         var elapsed = Stopwatch.GetTimestamp() - started;
         _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(0, elapsed).TotalSeconds);
         digest?.Record(route == QueryRoute.Replica, elapsed, error);

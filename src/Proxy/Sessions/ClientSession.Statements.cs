@@ -100,9 +100,20 @@ internal sealed partial class ClientSession
             return null;
         var started = Stopwatch.GetTimestamp();
         var whole = CommandForwarder.IsWhole(buffer);
+        TakeDiagnosticsReplay();
         for (var attempt = 1; ; attempt++)
         {
             var target = TargetFor(statement, out var plan, out var level);
+            if (attempt == 1 && whole && !statement.HasCursor && !statement.HasLongData
+                && await LaneForAsync(statement.Classification, statement.Policy, target, plan).ConfigureAwait(false) is { } lane)
+            {
+                var (served, isError, laneEnd) = await ExecuteOnLaneAsync(lane, buffer, statement).ConfigureAwait(false);
+                if (served)
+                {
+                    RecordQuery(statement.Classification, started, level, statement.Policy.Digest, isError, onLane: true);
+                    return laneEnd;
+                }
+            }
             var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan, statement.Policy.Group).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
@@ -179,31 +190,12 @@ internal sealed partial class ClientSession
         }
     }
 
-    /// <summary>
-    /// Reads the EXECUTE's layout and decides whether it must be rebuilt with types. Records types the client
-    /// sends. False when the payload cannot be parsed: it is then forwarded as it is, and the server judges it.
-    /// </summary>
+    /// <summary>See <see cref="ExecutePlanner.Plan"/>; a payload split across buffer segments is read from its start.</summary>
     private static bool PlanExecute(ReadOnlySequence<byte> payloadSequence, ClientStatement statement, BackendStatement backendStatement, out StmtExecuteLayout layout, out bool rebuild)
     {
-        rebuild = false;
         Span<byte> head = stackalloc byte[512];
         var payload = payloadSequence.IsSingleSegment ? payloadSequence.FirstSpan : Head(payloadSequence, head);
-        if (!StmtExecuteRequest.TryParse(payload, statement.ParameterCount, out layout))
-            return false;
-        if (layout.NewParamsBound)
-        {
-            var types = payload.Slice(layout.TypesOffset, layout.TypesLength);
-            if (statement.Types is null || !types.SequenceEqual(statement.Types))
-                statement.Types = types.ToArray();
-            backendStatement.BoundTypes = statement.Types;
-            return true;
-        }
-        rebuild = statement.ParameterCount > 0 && statement.Types is not null
-            && !ReferenceEquals(backendStatement.BoundTypes, statement.Types)
-            && !(backendStatement.BoundTypes is { } bound && bound.AsSpan().SequenceEqual(statement.Types));
-        if (!rebuild && statement.ParameterCount > 0 && backendStatement.BoundTypes is not null)
-            backendStatement.BoundTypes = statement.Types ?? backendStatement.BoundTypes;
-        return true;
+        return ExecutePlanner.Plan(payload, statement, backendStatement, out layout, out rebuild);
     }
 
     private static ReadOnlySpan<byte> Head(in ReadOnlySequence<byte> payload, Span<byte> destination)

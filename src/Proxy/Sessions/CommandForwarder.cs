@@ -372,7 +372,8 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     private static void Copy(in ReadOnlySequence<byte> start, PipeWriter destination, uint statementId) =>
         CopyWithStatementId(start, destination, statementId);
 
-    private static void Copy(in ReadOnlySequence<byte> source, PipeWriter destination)
+    /// <summary>Writes raw bytes, segment by segment (the pipelined lanes use it too).</summary>
+    internal static void Copy(in ReadOnlySequence<byte> source, PipeWriter destination)
     {
         if (source.IsSingleSegment)
         {

@@ -429,6 +429,32 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadYaml_PipelinedLanes_AreOffByDefaultAndReadWhenGiven()
+    {
+        var defaults = ConfigLoader.LoadYaml(Minimal, "test").Routing;
+        var yaml = Minimal + "\nrouting:\n  pipelined_lanes: 2\n  pipeline_max_depth: 8\n  pipeline_stall_timeout: 750ms\n";
+
+        var routing = ConfigLoader.LoadYaml(yaml, "test").Routing;
+
+        Assert.Equal((0, 32, TimeSpan.FromSeconds(2)), (defaults.PipelinedLanes, defaults.PipelineMaxDepth, defaults.PipelineStallTimeout));
+        Assert.Equal((2, 8, TimeSpan.FromMilliseconds(750)), (routing.PipelinedLanes, routing.PipelineMaxDepth, routing.PipelineStallTimeout));
+    }
+
+    [Theory]
+    [InlineData("pipelined_lanes: -1", "pipelined_lanes")]
+    [InlineData("pipelined_lanes: 65", "pipelined_lanes")]
+    [InlineData("pipeline_max_depth: 0", "pipeline_max_depth")]
+    [InlineData("pipeline_stall_timeout: 1ms", "pipeline_stall_timeout")]
+    public void LoadYaml_PipeliningOutOfRange_IsAnErrorOnItsLine(string setting, string key)
+    {
+        var yaml = Minimal + $"\nrouting:\n  {setting}\n";
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml(yaml, "test"));
+
+        Assert.Contains(e.Errors, x => x.Message.Contains($"'routing.{key}'") && x.Line == LineOf(yaml, key + ":"));
+    }
+
+    [Fact]
     public void LoadYaml_MinIdleEqualToMax_IsAccepted()
     {
         var yaml = Minimal + "\npool:\n  max_connections_per_backend: 3\n  min_idle: 3\n";

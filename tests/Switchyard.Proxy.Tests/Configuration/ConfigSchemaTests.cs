@@ -43,6 +43,9 @@ public sealed class ConfigSchemaTests
           read_balancing: weighted
           replica_retry_delay: 1s
           hold_for_next_statement: 500ms
+          pipelined_lanes: 2
+          pipeline_max_depth: 16
+          pipeline_stall_timeout: 1s
         prepared_statements:
           max_per_connection: 32
           max_per_session: 256

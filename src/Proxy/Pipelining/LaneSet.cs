@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol.Commands;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Logging;
+using Switchyard.Routing.Sessions;
+
+namespace Switchyard.Proxy.Pipelining;
+
+/// <summary>
+/// The pipelined lanes of one backend: per client profile, schema and session settings (SET NAMES and the like, which
+/// most drivers send when they connect), up to <c>lanes</c> connections leased from the
+/// backend's pool for as long as they work. A lane is opened in the background the first time a read wants one (that
+/// read, and any until the lane is ready, is served the usual way), and another once every lane has commands waiting.
+/// </summary>
+internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, TimeSpan stallTimeout, ILogger logger)
+{
+    /// <summary>Distinct (profile, schema, settings) keys served by lanes; reads of further ones go the usual way, so that a
+    /// client walking through many schemas cannot hold many connections.</summary>
+    private const int MaxKeys = 16;
+    /// <summary>After a lane could not be opened, none is tried again for this long.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(ConnectionProfile Profile, string? Schema, string Settings), Group> _groups = [];
+    private bool _closed;
+
+    private sealed class Group
+    {
+        public readonly List<PipelinedLane> Lanes = [];
+        public int Opening;
+        public long RetryAfter;
+    }
+
+    /// <summary>True when a lane for the profile, schema and session settings works; else one is opened in the background
+    /// (unless one is opening, an open failed less than a second ago, or the backend has lanes for too many keys).</summary>
+    /// <param name="settings">The statements that give a fresh connection <paramref name="state"/>, joined: the key.</param>
+    public bool Ready(ConnectionProfile profile, string? schema, SessionState state, string settings)
+    {
+        lock (_lock)
+        {
+            if (_closed || Find(profile, schema, settings, create: true) is not { } group)
+                return false;
+            var best = Least(group);
+            // Another lane once every one has reads waiting, up to the configured number.
+            if ((best is null || best.Depth > 0) && group.Lanes.Count + group.Opening < lanesPerKey && Stopwatch.GetTimestamp() >= group.RetryAfter)
+            {
+                group.Opening++;
+                _ = OpenAsync(profile, schema, state, group);
+            }
+            return best is not null;
+        }
+    }
+
+    /// <summary>The least busy working lane for the key, or null.</summary>
+    public PipelinedLane? TryGet(ConnectionProfile profile, string? schema, string settings)
+    {
+        lock (_lock)
+            return _closed || Find(profile, schema, settings, create: false) is not { } group ? null : Least(group);
+    }
+
+    private Group? Find(ConnectionProfile profile, string? schema, string settings, bool create)
+    {
+        if (_groups.TryGetValue((profile, schema, settings), out var group) || !create)
+            return group;
+        if (_groups.Count >= MaxKeys)
+            return null;
+        return _groups[(profile, schema, settings)] = new Group();
+    }
+
+    private static PipelinedLane? Least(Group group)
+    {
+        PipelinedLane? best = null;
+        foreach (var lane in group.Lanes)
+        {
+            if (!lane.IsFailed && (best is null || lane.Depth < best.Depth))
+                best = lane;
+        }
+        return best;
+    }
+
+    /// <summary>Closes every lane (the backend is being removed, or the proxy stops); commands waiting are handed back.</summary>
+    public void Close()
+    {
+        List<PipelinedLane> lanes = [];
+        lock (_lock)
+        {
+            _closed = true;
+            foreach (var group in _groups.Values)
+                lanes.AddRange(group.Lanes);
+        }
+        foreach (var lane in lanes)
+            lane.Fail("closing");
+    }
+
+    private long _answered;
+
+    /// <summary>Commands answered on this backend's lanes (the proxy's own PREPAREs included).</summary>
+    public long Answered => Interlocked.Read(ref _answered);
+
+    public void CountAnswered() => Interlocked.Increment(ref _answered);
+
+    /// <summary>Lanes open now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+                return _groups.Values.Sum(group => group.Lanes.Count);
+        }
+    }
+
+    /// <summary>Called once by a lane that stopped: its connection is closed and its place freed.</summary>
+    public async ValueTask RemoveAsync(PipelinedLane lane, string reason)
+    {
+        lock (_lock)
+        {
+            foreach (var group in _groups.Values)
+                group.Lanes.Remove(lane);
+        }
+        if (reason != "closing")
+            Log.LaneClosed(logger, pool.Endpoint.Name, lane.Connection.ConnectionId, reason);
+        await pool.DiscardAsync(lane.Connection, $"pipelined lane closed: {reason}").ConfigureAwait(false);
+    }
+
+    private async Task OpenAsync(ConnectionProfile profile, string? schema, SessionState state, Group group)
+    {
+        BackendConnection? connection = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            connection = await pool.LeaseAsync(profile, timeout.Token).ConfigureAwait(false);
+            // The lane's connection gets exactly the sessions' schema and settings, from a clean start.
+            if (connection.Schema is not null || !connection.AppliedState.IsEmpty)
+                await pool.ResetAsync(connection, timeout.Token).ConfigureAwait(false);
+            if (schema is not null)
+            {
+                if (await connection.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), timeout.Token).ConfigureAwait(false) is { } error)
+                    throw new InvalidOperationException($"USE {schema}: {error.Message}");
+                connection.Schema = schema;
+            }
+            foreach (var sql in SessionStateDiff.Statements(SessionState.Empty, state, CharsetNames.ForCollation(profile.Collation)))
+            {
+                if (await connection.RunSimpleCommandAsync(CommandCode.Query, Encoding.UTF8.GetBytes(sql), timeout.Token).ConfigureAwait(false) is { } error)
+                    throw new InvalidOperationException($"{sql}: {error.Message}");
+            }
+            connection.AppliedState = state;
+            var lane = new PipelinedLane(connection, this, maxDepth, stallTimeout);
+            bool keep;
+            lock (_lock)
+            {
+                group.Opening--;
+                keep = !_closed;
+                if (keep)
+                    group.Lanes.Add(lane);
+            }
+            if (!keep)
+            {
+                pool.Return(connection, dirty: true);
+                return;
+            }
+            Log.LaneOpened(logger, pool.Endpoint.Name, connection.ConnectionId, schema);
+            lane.Start();
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                group.Opening--;
+                group.RetryAfter = Stopwatch.GetTimestamp() + (long)(RetryDelay.TotalSeconds * Stopwatch.Frequency);
+            }
+            Log.LaneOpenFailed(logger, pool.Endpoint.Name, e.Message);
+            if (connection is not null)
+            {
+                connection.MarkBroken();
+                await pool.DiscardAsync(connection, "a pipelined lane could not be opened on it").ConfigureAwait(false);
+            }
+        }
+    }
+}

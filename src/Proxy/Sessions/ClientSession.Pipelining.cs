@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.Responses;
+using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Pipelining;
+using Switchyard.Proxy.Statements;
+using Switchyard.Routing.Classification;
+using Switchyard.Routing.Consistency;
+using Switchyard.Routing.Decisions;
+using Switchyard.Routing.Sessions;
+
+namespace Switchyard.Proxy.Sessions;
+
+/// <summary>
+/// Reads served on pipelined lanes (routing.pipelined_lanes): an autocommit read that any replica may serve, from a
+/// session with no state a lane's connection could not share (no transaction, pin or held connection), not matched
+/// by a rule, is queued on a lane of the replica the balancing policy picks instead of leasing a connection of its
+/// own. Lanes are kept per schema and session settings (SET NAMES, sql_mode, ...), so a lane's connection always has
+/// the session's. Everything else goes the usual way, and so does a read the lane lost before its client saw
+/// any of the answer. The one thing a shared connection cannot keep for a session is the diagnostics of its last
+/// statement: a read that left warnings or an error is run again, on the connection that serves a following
+/// SHOW WARNINGS / SHOW ERRORS / GET DIAGNOSTICS, before that statement; after a clean read, a statement that clears
+/// them runs there instead, so that no other session's diagnostics show.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    private LaneRequest? _laneRequest;
+    /// <summary>The session state the lane key <see cref="_laneSettings"/> was computed for.</summary>
+    private SessionState? _laneState;
+    private string? _laneSettings;
+    /// <summary>The last command, when it was a read served on a lane: what to run before a statement about its
+    /// diagnostics — the read itself (and for an EXECUTE its statement) when it left warnings or an error, else a
+    /// statement that clears them.</summary>
+    private (byte[] Packet, ClientStatement? Statement)? _diagnosticsReplay;
+
+    /// <summary>A COM_QUERY that does nothing but clear the diagnostics: only a statement that uses a table does (a
+    /// derived one will do; "DO 0" or "SELECT 1" leave the previous statement's warnings).</summary>
+    private static readonly byte[] ClearDiagnostics = QueryPacket("DO (SELECT 1 FROM (SELECT 1) AS t)");
+
+    private static byte[] QueryPacket(string sql)
+    {
+        var length = 1 + System.Text.Encoding.ASCII.GetByteCount(sql);
+        var packet = new byte[PacketHeader.Size + length];
+        new PacketHeader(length, 0).Write(packet);
+        packet[PacketHeader.Size] = (byte)Protocol.Commands.CommandCode.Query;
+        System.Text.Encoding.ASCII.GetBytes(sql, packet.AsSpan(PacketHeader.Size + 1));
+        return packet;
+    }
+
+    /// <summary>Larger commands go the usual way: a lane copies each command into its send buffer.</summary>
+    private const int MaxLanePacket = 64 * 1024;
+
+    private LaneRequest Lane => _laneRequest ??= new LaneRequest { AbortClient = _client.Abort };
+
+    /// <summary>The lane to send a read to, or null when it must go the usual way.</summary>
+    private async ValueTask<PipelinedLane?> LaneForAsync(StatementClassification statement, StatementPolicy policy, RouteTarget target, ReadPlan? plan)
+    {
+        if (_context.Config.Routing.PipelinedLanes == 0 || target != RouteTarget.Replica || plan is not null || policy.Rule is not null
+            || statement.Class != StatementClass.Read || statement.Flags != StatementFlags.None)
+            return null;
+        if (_backends.IsPinned || _backends.AutocommitOff || _backends.InTransaction || _context.Regions is not null || _context.BackendSet.WritersServeReads)
+            return null;
+        if (_backends.Held is not null)
+        {
+            if (!_backends.HoldsForNextOnly)
+                return null;
+            await _backends.ReleaseIfHeldForNextOnlyAsync().ConfigureAwait(false);
+        }
+        var state = _backends.State;
+        if (!ReferenceEquals(state, _laneState))
+        {
+            // Sessions share a lane when a fresh connection needs the same statements to look like theirs.
+            _laneSettings = state.Settings.Count == 0 ? "" : string.Join(";\n", SessionStateDiff.Statements(SessionState.Empty, state, CharsetNames.ForCollation(_backends.Collation)));
+            _laneState = state;
+        }
+        // The balancing policy chooses only once every replica it may choose has a lane for the session, so that a read
+        // the lanes decline does not cost the usual way its turn.
+        var ready = true;
+        foreach (var replica in _context.BackendSet.Replicas)
+        {
+            var endpoint = replica.Endpoint;
+            if (endpoint.IsAvailable && endpoint.Config.Weight != 0 && endpoint.Health is not { IsOnline: false })
+                ready &= replica.Lanes?.Ready(_backends.Profile, _backends.Schema, state, _laneSettings!) == true;
+        }
+        if (!ready || _context.Replicas.Choose(0, out _) is not { Lanes: { } lanes })
+            return null;
+        return lanes.TryGet(_backends.Profile, _backends.Schema, _laneSettings!);
+    }
+
+    /// <summary>Sends a COM_QUERY (whole in the client's buffer) on a lane. Not served: nothing reached the client and
+    /// the command is still in its buffer, for the usual way.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(bool Served, bool IsError, string? EndReason)> QueryOnLaneAsync(PipelinedLane lane, ReadOnlySequence<byte> buffer)
+    {
+        var packet = WholePacket(buffer);
+        if (packet.Length > MaxLanePacket)
+            return (false, false, null);
+        var request = Lane;
+        var answer = request.Begin(_client.Writer, ResponseShape.ResultSets);
+        if (!lane.TrySend(request, packet))
+            return (false, false, null);
+        return LaneAnswered(await answer.ConfigureAwait(false), lane, packet, null);
+    }
+
+    /// <summary>Sends a COM_STMT_EXECUTE (whole in the client's buffer) on a lane, preparing the statement there first
+    /// if the lane has not seen it. Same contract as <see cref="QueryOnLaneAsync"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(bool Served, bool IsError, string? EndReason)> ExecuteOnLaneAsync(PipelinedLane lane, ReadOnlySequence<byte> buffer, ClientStatement statement)
+    {
+        var packet = WholePacket(buffer);
+        if (packet.Length > MaxLanePacket)
+            return (false, false, null);
+        var request = Lane;
+        var answer = request.Begin(_client.Writer, ResponseShape.ResultSets);
+        if (!lane.TrySendExecute(request, packet, statement, out var unprepared))
+        {
+            if (!unprepared)
+                return (false, false, null);
+            var preparing = request.Begin(null, ResponseShape.Prepare);
+            if (!lane.TrySendPrepare(request, statement.Sql))
+                return (false, false, null);
+            var prepared = await preparing.ConfigureAwait(false);
+            // An error (the table is gone, say) is the usual way's to report, as the client's own statement's.
+            if (prepared.Outcome != LaneStatus.Answered || prepared.IsError)
+                return (false, false, null);
+            lane.AddStatement(statement.CacheKey, prepared.PreparedStatementId, prepared.PreparedParameterCount, _context.Config.PreparedStatements.MaxPerConnection);
+            answer = request.Begin(_client.Writer, ResponseShape.ResultSets);
+            if (!lane.TrySendExecute(request, packet, statement, out _))
+                return (false, false, null);
+        }
+        return LaneAnswered(await answer.ConfigureAwait(false), lane, packet, statement);
+    }
+
+    /// <summary>The replay kept for a statement about the previous one's diagnostics; every command clears it.</summary>
+    private (byte[] Packet, ClientStatement? Statement)? TakeDiagnosticsReplay()
+    {
+        var replay = _diagnosticsReplay;
+        _diagnosticsReplay = null;
+        return replay;
+    }
+
+    private (bool Served, bool IsError, string? EndReason) LaneAnswered(in LaneResult result, PipelinedLane lane, in ReadOnlySequence<byte> packet, ClientStatement? statement)
+    {
+        switch (result.Outcome)
+        {
+            case LaneStatus.Answered:
+                _client.Reader.AdvanceTo(packet.End);
+                // A clean read leaves nothing to show either: a pooled connection may still hold older diagnostics.
+                _diagnosticsReplay = result.Warnings > 0 || result.IsError ? (packet.ToArray(), statement) : (ClearDiagnostics, null);
+                return (true, result.IsError, null);
+            case LaneStatus.NotAnswered:
+                // The replica is skipped like one that failed a leased connection; the read goes the usual way.
+                Log.ReadRetried(_logger, _id, lane.Connection.Endpoint.Name, result.Failure ?? "pipelined lane lost");
+                _context.Metrics.RoutingFallback("replica_failed_before_answer");
+                return (false, false, null);
+            case LaneStatus.LostMidAnswer:
+                _client.Reader.AdvanceTo(packet.End);
+                _context.Metrics.Error("backend_lost");
+                return (true, true, $"backend '{lane.Connection.Endpoint.Name}' failed in the middle of a response: {result.Failure}");
+            default:
+                _client.Reader.AdvanceTo(packet.End);
+                return (true, true, result.Failure ?? "client connection failed");
+        }
+    }
+
+    private static ReadOnlySequence<byte> WholePacket(in ReadOnlySequence<byte> buffer)
+    {
+        PacketHeader.TryPeek(buffer, out var header);
+        return buffer.Slice(0, PacketHeader.Size + (long)header.PayloadLength);
+    }
+
+    /// <summary>Before a statement about the previous one's diagnostics: when that previous statement was a read served
+    /// on a lane and left warnings or an error, it runs again on <paramref name="backend"/> (its answer dropped), so
+    /// that the diagnostics asked for are there. The read may meet other data than the first time; it is a read, so
+    /// running it again changes nothing.</summary>
+    private async ValueTask ReplayDiagnosticsAsync(StatementClassification statement, BackendConnection backend, (byte[] Packet, ClientStatement? Statement)? replay, CancellationToken cancellationToken)
+    {
+        if (replay is not { } last || (statement.Flags & StatementFlags.PreviousStatementDiagnostics) == 0)
+            return;
+        var packet = last.Packet;
+        if (last.Statement is { } prepared)
+        {
+            var (backendStatement, _) = await EnsurePreparedAsync(backend, prepared, cancellationToken).ConfigureAwait(false);
+            if (backendStatement is null)
+                return;
+            packet = ExecuteFor(packet, prepared, backendStatement);
+        }
+        try
+        {
+            backend.Channel.Writer.Write(packet);
+            var flush = await backend.Channel.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+                throw new IOException("backend connection closed");
+            var scanner = new ResponseScanner();
+            scanner.Start(ResponseShape.ResultSets, backend.Profile.DeprecateEof);
+            var reader = backend.Channel.Reader;
+            while (true)
+            {
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var status = scanner.Scan(read.Buffer, out var consumed);
+                reader.AdvanceTo(consumed, status == ScanStatus.NeedMoreData ? read.Buffer.End : consumed);
+                if (status == ScanStatus.Complete)
+                    return;
+                if (status == ScanStatus.LocalInfileRequested)
+                    throw new InvalidDataException("unexpected LOCAL INFILE request");
+                if (read.IsCompleted)
+                    throw new IOException("the backend closed the connection");
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Net.Sockets.SocketException or Protocol.ProtocolException)
+        {
+            // The statement itself then meets the broken connection and reports it.
+            backend.MarkBroken();
+        }
+    }
+
+    /// <summary>A client's EXECUTE packet under <paramref name="backendStatement"/>'s id, with the parameter types added
+    /// when that statement was not sent them.</summary>
+    private static byte[] ExecuteFor(byte[] packet, ClientStatement statement, BackendStatement backendStatement)
+    {
+        var payload = packet.AsSpan(PacketHeader.Size);
+        if (!ExecutePlanner.Plan(payload, statement, backendStatement, out var layout, out var rebuild) || !rebuild)
+        {
+            var copy = (byte[])packet.Clone();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(PacketHeader.Size + 1), backendStatement.Id);
+            return copy;
+        }
+        var length = Protocol.PreparedStatements.StmtExecuteRequest.RequiredLength(payload, layout);
+        var rebuilt = new byte[PacketHeader.Size + length];
+        new PacketHeader(length, 0).Write(rebuilt);
+        Protocol.PreparedStatements.StmtExecuteRequest.WriteWithTypes(payload, layout, statement.Types!, rebuilt.AsSpan(PacketHeader.Size), backendStatement.Id);
+        backendStatement.BoundTypes = statement.Types;
+        return rebuilt;
+    }
+}

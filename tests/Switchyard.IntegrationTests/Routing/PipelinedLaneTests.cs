@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using MySqlConnector;
+using Switchyard.IntegrationTests.Support;
+using Switchyard.Proxy.Configuration;
+using Switchyard.Proxy.Hosting;
+
+namespace Switchyard.IntegrationTests.Routing;
+
+/// <summary>routing.pipelined_lanes: autocommit reads of sessions without state of their own are pipelined over a few
+/// shared connections per replica, and each client still gets exactly its own answers and diagnostics.</summary>
+[Collection(ProxyCollection.Name)]
+public sealed class PipelinedLaneTests
+{
+    private static Task<SwitchyardServer> StartAsync(TimeSpan? stallTimeout = null) =>
+        ReplicatedProxyFixture.StartAsync(c => c with
+        {
+            Routing = c.Routing with { PipelinedLanes = 1, PipelineStallTimeout = stallTimeout ?? c.Routing.PipelineStallTimeout },
+        });
+
+    /// <summary>Commands answered on the lanes of every replica.</summary>
+    private static long LaneAnswers(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Answered ?? 0);
+
+    private static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
+
+    /// <summary>Reads until a lane is open on each replica for the client's profile and schema (the first reads go the
+    /// usual way while the lanes open in the background).</summary>
+    private static Task WarmUpAsync(SwitchyardServer server, MySqlConnection connection) =>
+        Poll.UntilAsync(async () =>
+        {
+            await Sql.ScalarAsync(connection, "SELECT 1");
+            return OpenLanes(server) >= 2;
+        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ConcurrentClientsGetExactlyTheirOwnAnswersOverTheSharedConnections(bool prepared)
+    {
+        const int clients = 8, readsEach = 300;
+        await using var server = await StartAsync();
+        var through = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        await using (var warm = new MySqlConnection(through))
+        {
+            await warm.OpenAsync();
+            await WarmUpAsync(server, warm);
+        }
+        var before = LaneAnswers(server);
+        var servedBy = new ConcurrentBag<long>();
+        var wrong = new ConcurrentQueue<string>();
+
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            await using var connection = new MySqlConnection(through);
+            await connection.OpenAsync();
+            await using var command = new MySqlCommand("SELECT @@server_id, @v, REPEAT('x', @v % 3000)", connection);
+            var value = command.Parameters.Add("@v", MySqlDbType.Int64);
+            if (prepared)
+                await command.PrepareAsync();
+            for (var i = 0; i < readsEach; i++)
+            {
+                var expected = client * 1_000_000L + i;
+                value.Value = expected;
+                await using var reader = await command.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                servedBy.Add(reader.GetInt64(0));
+                var got = reader.GetInt64(1);
+                var text = reader.GetString(2);
+                if (got != expected || text.Length != expected % 3000)
+                    wrong.Enqueue($"client {client} read {i}: got {got} with {text.Length} characters");
+                Assert.False(await reader.ReadAsync());
+            }
+        })));
+
+        Assert.Empty(wrong);
+        Routes.AssertSpreadOverBothReplicas(servedBy.ToList());
+        // Nearly every read went over the lanes (a prepared statement's first EXECUTE follows its PREPARE on the same
+        // connection, the usual way), and the lanes are all the connections they took.
+        var onLanes = LaneAnswers(server) - before;
+        Assert.True(onLanes >= clients * (readsEach - 2), $"{onLanes} of {clients * readsEach} reads were served on lanes");
+        Assert.Equal(2, OpenLanes(server));
+    }
+
+    [Fact]
+    public async Task ShowWarningsAfterAReadOnALaneShowsThatReadsWarnings()
+    {
+        await using var server = await StartAsync();
+        await using var connection = new MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app"));
+        await connection.OpenAsync();
+        await WarmUpAsync(server, connection);
+
+        for (var i = 0; i < 4; i++) // both replicas, twice
+        {
+            var before = LaneAnswers(server);
+            Assert.Equal(12L + i, Convert.ToInt64(await Sql.ScalarAsync(connection, $"SELECT CAST('{12 + i}abc' AS SIGNED)")));
+            Assert.Equal(before + 1, LaneAnswers(server));
+
+            var warnings = await Sql.RowsAsync(connection, "SHOW WARNINGS");
+            var warning = Assert.Single(warnings);
+            Assert.Equal("1292", warning[1]);
+            Assert.Contains($"'{12 + i}abc'", warning[2]);
+        }
+        // A clean read of a table leaves nothing for SHOW WARNINGS, as on a server, whatever the connection that serves
+        // SHOW WARNINGS last ran (the one just used kept the replayed read's warning).
+        await Sql.ScalarAsync(connection, "SELECT COUNT(*) FROM information_schema.COLLATIONS");
+        Assert.Empty(await Sql.RowsAsync(connection, "SHOW WARNINGS"));
+    }
+
+    [Fact]
+    public async Task ShowErrorsAfterAFailedReadOnALaneShowsThatError()
+    {
+        await using var server = await StartAsync();
+        await using var connection = new MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app"));
+        await connection.OpenAsync();
+        await WarmUpAsync(server, connection);
+
+        var before = LaneAnswers(server);
+        var error = await Assert.ThrowsAsync<MySqlException>(() => Sql.ScalarAsync(connection, "SELECT no_such_column FROM information_schema.SCHEMATA"));
+        Assert.Equal(1054, error.Number);
+        Assert.Equal(before + 1, LaneAnswers(server));
+        var errors = await Sql.RowsAsync(connection, "SHOW ERRORS");
+        Assert.Equal("1054", Assert.Single(errors)[1]);
+    }
+
+    [Fact]
+    public async Task SessionsWithOtherSettingsGetLanesWithTheirSettings()
+    {
+        const int reads = 100;
+        await using var server = await StartAsync();
+        var through = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        await using var plain = new MySqlConnection(through);
+        await plain.OpenAsync();
+        await using var precise = new MySqlConnection(through);
+        await precise.OpenAsync();
+        await Sql.ExecuteAsync(precise, "SET SESSION div_precision_increment = 9");
+        await Poll.UntilAsync(async () =>
+        {
+            await Sql.ScalarAsync(plain, "SELECT 1");
+            await Sql.ScalarAsync(precise, "SELECT 1");
+            return OpenLanes(server) >= 4;
+        }, TimeSpan.FromSeconds(10), "lanes open for both sessions' settings on both replicas");
+        var before = LaneAnswers(server);
+
+        var answers = await Task.WhenAll(
+            Task.Run(async () => { var seen = new HashSet<string>(); for (var i = 0; i < reads; i++) seen.Add(Sql.Render(await Sql.ScalarAsync(plain, "SELECT 1/3"))); return seen; }),
+            Task.Run(async () => { var seen = new HashSet<string>(); for (var i = 0; i < reads; i++) seen.Add(Sql.Render(await Sql.ScalarAsync(precise, "SELECT 1/3"))); return seen; }));
+
+        Assert.Equal(["0.3333"], answers[0]);
+        Assert.Equal(["0.333333333"], answers[1]);
+        Assert.Equal(before + 2 * reads, LaneAnswers(server));
+    }
+
+    [Fact]
+    public async Task ReadsOfAPinnedSessionStayOnItsOwnConnection()
+    {
+        await using var server = await StartAsync();
+        await using var connection = new MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app", "Allow User Variables=true;"));
+        await connection.OpenAsync();
+        await WarmUpAsync(server, connection);
+
+        await Sql.ExecuteAsync(connection, "SET @mine = 42"); // user variables pin the session to its connection
+        var before = LaneAnswers(server);
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(42L, Convert.ToInt64(await Sql.ScalarAsync(connection, "SELECT @mine")));
+        Assert.Equal(before, LaneAnswers(server));
+    }
+
+    [Fact]
+    public async Task AClientThatStopsReadingItsAnswerIsCutOffAndTheReadsQueuedBehindItGoOn()
+    {
+        await using var server = await StartAsync(stallTimeout: TimeSpan.FromMilliseconds(500));
+        var port = server.MySqlEndPoint.Port;
+        // Raw clients share one capability profile, so they share the lanes; the first reads open them.
+        await using var victim = await RawMySqlClient.LoginAsync(port, "app", "app");
+        await Poll.UntilAsync(async () =>
+        {
+            await victim.QueryAsync("SELECT 1");
+            await victim.ReadTextResultAsync();
+            return OpenLanes(server) >= 2;
+        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+
+        await using var stalled = await RawMySqlClient.LoginAsync(port, "app", "app");
+        var before = LaneAnswers(server);
+        // 64 MiB, far more than the sockets buffer; the client never reads any of it.
+        await stalled.QueryAsync("SELECT REPEAT('x', 67108864)");
+
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 20; i++)
+        {
+            await victim.QueryAsync($"SELECT {i}");
+            var (rows, _) = await victim.ReadTextResultAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(i.ToString(), Assert.Single(rows)[0]);
+        }
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), $"the reads took {DateTime.UtcNow - started}");
+        // The stalled client's read was on a lane (answered there, to nobody), and its session was closed.
+        Assert.True(LaneAnswers(server) >= before + 21);
+        Assert.True(await stalled.WaitForCloseAsync(TimeSpan.FromSeconds(10)), "the stalled client was disconnected");
+        await Poll.UntilAsync(() => Task.FromResult(server.ActiveSessions == 1), TimeSpan.FromSeconds(5), "only the victim's session is left");
+    }
+}
