@@ -53,7 +53,7 @@ internal sealed class BackendPool : IAsyncDisposable
     public Pipelining.LaneSet? Lanes { get; private set; }
 
     /// <summary>Lets sessions pipeline eligible reads over up to <paramref name="lanes"/> shared connections per client
-    /// profile and schema, each leased from this pool for as long as it works.</summary>
+    /// profile, schema and session settings, each leased from this pool for as long as it works.</summary>
     public void EnableLanes(int lanes, int maxDepth, TimeSpan stallTimeout) =>
         Lanes = new Pipelining.LaneSet(this, lanes, maxDepth, stallTimeout, _logger);
 
