@@ -90,6 +90,22 @@ internal sealed class BackendPool : IAsyncDisposable
                 throw new PoolExhaustedException(_endpoint, _config.WaitTimeout, _config.MaxConnectionsPerBackend);
             }
         }
+        return await LeaseWithPermitAsync(profile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A connection for a pipelined lane, which keeps it for as long as it works: only when one is free at once
+    /// and <paramref name="lanes"/> lanes already open leave at least half of max_connections_per_backend to sessions
+    /// (null otherwise, without waiting), so that lanes never starve the statements that cannot use them.</summary>
+    public async ValueTask<BackendConnection?> TryLeaseForLaneAsync(ConnectionProfile profile, int lanes, CancellationToken cancellationToken)
+    {
+        if (IsDraining || _disposed || lanes + 1 > _config.MaxConnectionsPerBackend / 2 || !_permits.Wait(0))
+            return null;
+        return await LeaseWithPermitAsync(profile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lease once its permit is taken; the permit is given back if no connection can be had.</summary>
+    private async ValueTask<BackendConnection> LeaseWithPermitAsync(ConnectionProfile profile, CancellationToken cancellationToken)
+    {
         try
         {
             while (TryPopIdle(profile, out var idle))
@@ -311,6 +327,7 @@ internal sealed class BackendPool : IAsyncDisposable
 
     private void ReapExpired()
     {
+        Lanes?.CloseIdle(_config.IdleTimeout);
         var now = Stopwatch.GetTimestamp();
         List<BackendConnection>? expired = null;
         List<ConnectionProfile>? profiles = null;

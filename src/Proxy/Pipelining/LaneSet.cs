@@ -13,6 +13,7 @@ namespace Switchyard.Proxy.Pipelining;
 /// most drivers send when they connect), up to <c>lanes</c> connections leased from the
 /// backend's pool for as long as they work. A lane is opened in the background the first time a read wants one (that
 /// read, and any until the lane is ready, is served the usual way), and another once every lane has commands waiting.
+/// Lanes take at most half of the pool's connections, and close after pool.idle_timeout unused.
 /// </summary>
 internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, TimeSpan stallTimeout, ILogger logger)
 {
@@ -21,6 +22,8 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
     private const int MaxKeys = 16;
     /// <summary>After a lane could not be opened, none is tried again for this long.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private const string ClosingReason = "closing", IdleReason = "idle";
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(ConnectionProfile Profile, string? Schema, string Settings), Group> _groups = [];
@@ -91,7 +94,21 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
                 lanes.AddRange(group.Lanes);
         }
         foreach (var lane in lanes)
-            lane.Fail("closing");
+            lane.Fail(ClosingReason);
+    }
+
+    /// <summary>Closes the lanes nobody used for <paramref name="idleTimeout"/> (pool.idle_timeout), so that a burst of
+    /// reads does not keep connections for good.</summary>
+    public void CloseIdle(TimeSpan idleTimeout)
+    {
+        List<PipelinedLane> idle = [];
+        lock (_lock)
+        {
+            foreach (var group in _groups.Values)
+                idle.AddRange(group.Lanes.Where(lane => lane.Depth == 0 && Stopwatch.GetElapsedTime(lane.LastUsed) >= idleTimeout));
+        }
+        foreach (var lane in idle)
+            lane.Fail(IdleReason);
     }
 
     private long _answered;
@@ -119,7 +136,7 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
             foreach (var group in _groups.Values)
                 group.Lanes.Remove(lane);
         }
-        if (reason != "closing")
+        if (reason is not (ClosingReason or IdleReason))
             Log.LaneClosed(logger, pool.Endpoint.Name, lane.Connection.ConnectionId, reason);
         await pool.DiscardAsync(lane.Connection, $"pipelined lane closed: {reason}").ConfigureAwait(false);
     }
@@ -130,7 +147,20 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            connection = await pool.LeaseAsync(profile, timeout.Token).ConfigureAwait(false);
+            int lanes;
+            lock (_lock)
+                lanes = _groups.Values.Sum(g => g.Lanes.Count + g.Opening) - 1;
+            connection = await pool.TryLeaseForLaneAsync(profile, lanes, timeout.Token).ConfigureAwait(false);
+            if (connection is null)
+            {
+                // No connection to spare now: the reads go the usual way, and a lane is tried again later.
+                lock (_lock)
+                {
+                    group.Opening--;
+                    group.RetryAfter = Stopwatch.GetTimestamp() + (long)(RetryDelay.TotalSeconds * Stopwatch.Frequency);
+                }
+                return;
+            }
             // The lane's connection gets exactly the sessions' schema and settings, from a clean start.
             if (connection.Schema is not null || !connection.AppliedState.IsEmpty)
                 await pool.ResetAsync(connection, timeout.Token).ConfigureAwait(false);

@@ -51,6 +51,10 @@ internal sealed class PipelinedLane
 
     public BackendConnection Connection { get; }
     public bool IsFailed => _failed;
+    /// <summary>When a command was last queued (Stopwatch ticks): an idle lane is closed.</summary>
+    public long LastUsed => Volatile.Read(ref _lastUsed);
+    private long _lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>Commands waiting for their answers (read without the lock: a hint for choosing a lane).</summary>
     public int Depth => Volatile.Read(ref _depth);
 
@@ -186,6 +190,7 @@ internal sealed class PipelinedLane
 
     private void Enqueue(LaneRequest request)
     {
+        _lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         _waiting.Enqueue(request);
         _depth = _waiting.Count;
     }

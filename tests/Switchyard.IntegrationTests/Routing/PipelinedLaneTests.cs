@@ -150,6 +150,42 @@ public sealed class PipelinedLaneTests
     }
 
     [Fact]
+    public async Task LanesLeaveHalfOfASmallPoolToTheReadsThatCannotUseThem()
+    {
+        // Two connections per replica: one may become a lane, the other stays for everything else.
+        await using var server = await ReplicatedProxyFixture.StartAsync(c => c with
+        {
+            Pool = c.Pool with { MaxConnectionsPerBackend = 2, WaitTimeout = TimeSpan.FromSeconds(2) },
+            Routing = c.Routing with { PipelinedLanes = 1 },
+        });
+        var through = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        var clients = new List<MySqlConnection>();
+        try
+        {
+            // Three sessions with settings of their own: three lane keys, room for one lane per replica only.
+            foreach (var increment in new[] { 5, 6, 7 })
+            {
+                var client = new MySqlConnection(through);
+                await client.OpenAsync();
+                await Sql.ExecuteAsync(client, $"SET SESSION div_precision_increment = {increment}");
+                clients.Add(client);
+            }
+            for (var round = 0; round < 20; round++)
+            {
+                for (var i = 0; i < clients.Count; i++)
+                    Assert.Equal("0." + new string('3', 5 + i), Sql.Render(await Sql.ScalarAsync(clients[i], "SELECT 1/3")));
+            }
+            Assert.True(LaneAnswers(server) > 0, "no read used a lane");
+            Assert.Equal(2, OpenLanes(server));
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ReadsOfAPinnedSessionStayOnItsOwnConnection()
     {
         await using var server = await StartAsync();
