@@ -41,6 +41,8 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
     /// <param name="settings">The statements that give a fresh connection <paramref name="state"/>, joined: the key.</param>
     public bool Ready(ConnectionProfile profile, string? schema, SessionState state, string settings)
     {
+        Group? open = null;
+        bool ready;
         lock (_lock)
         {
             if (_closed || Find(profile, schema, settings, create: true) is not { } group)
@@ -50,10 +52,13 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
             if ((best is null || best.Depth > 0) && group.Lanes.Count + group.Opening < lanesPerKey && Stopwatch.GetTimestamp() >= group.RetryAfter)
             {
                 group.Opening++;
-                _ = OpenAsync(profile, schema, state, group);
+                open = group;
             }
-            return best is not null;
+            ready = best is not null;
         }
+        if (open is not null)
+            _ = OpenAsync(profile, schema, state, open);
+        return ready;
     }
 
     /// <summary>The least busy working lane for the key, or null.</summary>
@@ -102,10 +107,16 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
     public void CloseIdle(TimeSpan idleTimeout)
     {
         List<PipelinedLane> idle = [];
+        var now = Stopwatch.GetTimestamp();
         lock (_lock)
         {
-            foreach (var group in _groups.Values)
+            foreach (var (key, group) in _groups)
+            {
                 idle.AddRange(group.Lanes.Where(lane => lane.Depth == 0 && Stopwatch.GetElapsedTime(lane.LastUsed) >= idleTimeout));
+                // A key whose lane could not be opened is forgotten once it may be tried again.
+                if (group.Lanes.Count == 0 && group.Opening == 0 && now >= group.RetryAfter)
+                    _groups.Remove(key);
+            }
         }
         foreach (var lane in idle)
             lane.Fail(IdleReason);
@@ -133,8 +144,12 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
     {
         lock (_lock)
         {
-            foreach (var group in _groups.Values)
-                group.Lanes.Remove(lane);
+            // A key without lanes is forgotten, so that the keys in use now, not the first 16 ever seen, get lanes.
+            foreach (var (key, group) in _groups)
+            {
+                if (group.Lanes.Remove(lane) && group.Lanes.Count == 0 && group.Opening == 0)
+                    _groups.Remove(key);
+            }
         }
         if (reason is not (ClosingReason or IdleReason))
             Log.LaneClosed(logger, pool.Endpoint.Name, lane.Connection.ConnectionId, reason);
