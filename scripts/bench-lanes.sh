@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Pipelined lanes on and off, side by side: two proxies from config/switchyard.yaml (both replicas), one with
+# routing.pipelined_lanes: 1 and one with 0, both warmed, then sysbench oltp_point_select in rounds of
+#   direct (replica1) -> lanes -> no lanes
+# and per round: throughput and its ratio to that round's direct run, p95, each proxy's CPU per statement and the
+# replicas' (both mariadbd processes, /proc/PID/stat). On a shared 2-core machine absolute numbers swing from minute
+# to minute, so the ratios of one round are the figures to compare (README, "Pipelined lanes").
+#
+#   scripts/bench-lanes.sh                       prepared statements, 16 threads, 3 rounds of 6 s
+#   LANES_PS=disable LANES_THREADS=4 scripts/bench-lanes.sh
+# Settings: LANES_PS (auto | disable), LANES_THREADS (16), LANES_ROUNDS (3), LANES_TIME (6 s per run), LANES_WARMUP
+# (8 s per proxy, twice), LANES_PORT (6150: lanes proxy; +1 its HTTP, +2 the other proxy, +3 its HTTP).
+# Needs the cluster of scripts/cluster.sh (started if nothing answers, and stopped again on exit).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$SWITCHYARD_ROOT"
+
+PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
+REPLICA1_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+PS=${LANES_PS:-auto}
+THREADS=${LANES_THREADS:-16}
+ROUNDS=${LANES_ROUNDS:-3}
+TIME=${LANES_TIME:-6}
+WARMUP=${LANES_WARMUP:-8}
+LANES_PORT=${LANES_PORT:-6150}
+USUAL_PORT=$((LANES_PORT + 2))
+DB=sblanes
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-lanes.XXXXXX")
+PIDS=()
+STARTED_CLUSTER=0
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
+    [[ $STARTED_CLUSTER -eq 1 ]] && scripts/cluster.sh down >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+if ! port_open "$PRIMARY_PORT"; then
+    log "no cluster answers: starting one with scripts/cluster.sh up (stopped again on exit)"
+    scripts/cluster.sh up >&2
+    STARTED_CLUSTER=1
+fi
+log "building (Release)"
+dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
+
+log "creating $DB on the primary (4 x 10000 rows) and waiting for the replicas"
+sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
+sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$PRIMARY_PORT" --mysql-user=app \
+    --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 prepare >"$TMP/prepare.log" 2>&1 \
+    || { tail -5 "$TMP/prepare.log" >&2; die "sysbench prepare failed"; }
+pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
+REPLICA_PIDS=()
+for port in "$REPLICA1_PORT" "${SWITCHYARD_REPLICA2_PORT:-3308}"; do
+    [[ $(sql "$port" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "the replica on $port did not catch up"
+    REPLICA_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)")
+done
+
+proxy_config() {   # proxy_config PORT LANES: config/switchyard.yaml with other listener ports and pipelined_lanes
+    awk -v mysql="127.0.0.1:$1" -v http="127.0.0.1:$(($1 + 1))" -v lanes="$2" '
+        /^listeners:/ { inl = 1; print; next }
+        inl && /^[^ #]/ { inl = 0 }
+        inl && /^[ ]+mysql:/ { print "  mysql: " mysql; next }
+        inl && /^[ ]+http:/  { print "  http: " http; next }
+        /^[ ]+pipelined_lanes:/ { print "  pipelined_lanes: " lanes; found = 1; next }
+        { print }
+        END { if (!found) exit 1 }
+    ' config/switchyard.yaml >"$TMP/lanes-$2.yaml" || die "config/switchyard.yaml has no routing.pipelined_lanes line"
+    echo "$TMP/lanes-$2.yaml"
+}
+launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$LANES_PORT" 1)" "$TMP/lanes.log" "$LANES_PORT"
+LANES_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
+launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$USUAL_PORT" 0)" "$TMP/usual.log" "$USUAL_PORT"
+USUAL_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
+
+sysbench_run() {   # sysbench_run PORT SECONDS: prints "queries qps p95_ms"
+    sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
+        --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$PS" --threads="$THREADS" \
+        --time="$2" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
+    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } /95th percentile:/ { p95 = $3 } END { print q, qps, p95 }' "$TMP/run.log"
+}
+ticks() { local total=0 pid u s; for pid in "$@"; do read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"; total=$((total + u + s)); done; echo "$total"; }
+
+measure() {   # measure PORT PID: prints "qps p95 proxy_us_per_statement replicas_us_per_statement"
+    local p0 r0 p1 r1 queries qps p95
+    p0=$(ticks "$2"); r0=$(ticks "${REPLICA_PIDS[@]}")
+    read -r queries qps p95 < <(sysbench_run "$1" "$TIME")
+    p1=$(ticks "$2"); r1=$(ticks "${REPLICA_PIDS[@]}")
+    awk -v q="$queries" -v hz="$(getconf CLK_TCK)" -v p="$((p1 - p0))" -v r="$((r1 - r0))" -v qps="$qps" -v p95="$p95" \
+        'BEGIN { printf "%s %s %.1f %.1f\n", qps, p95, p * 1e6 / hz / q, r * 1e6 / hz / q }'
+}
+
+log "warming both proxies (2 x $WARMUP s each)"
+for _ in 1 2; do sysbench_run "$LANES_PORT" "$WARMUP" >/dev/null; sysbench_run "$USUAL_PORT" "$WARMUP" >/dev/null; done
+
+printf '%-5s %9s | %9s %6s %7s %9s %11s | %9s %6s %7s %9s %11s\n' round direct "lanes qps" ratio "p95 ms" "proxy µs" "replicas µs" \
+    "usual qps" ratio "p95 ms" "proxy µs" "replicas µs"
+for round in $(seq 1 "$ROUNDS"); do
+    read -r _ direct _ < <(sysbench_run "$REPLICA1_PORT" "$TIME")
+    read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
+    read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
+    awk -v r="$round" -v d="$direct" -v lq="$lq" -v lp="$lp" -v lc="$lc" -v lr="$lr" -v uq="$uq" -v up="$up" -v uc="$uc" -v ur="$ur" \
+        'BEGIN { printf "%-5s %9.0f | %9.0f %6.2f %7s %9s %11s | %9.0f %6.2f %7s %9s %11s\n", r, d, lq, lq / d, lp, lc, lr, uq, uq / d, up, uc, ur }'
+done
+log "ps=$PS threads=$THREADS; direct = replica1 alone, the proxies spread over both replicas"
