@@ -133,7 +133,7 @@ internal sealed partial class ClientSession
         return LaneAnswered(await answer.ConfigureAwait(false), lane, packet, statement);
     }
 
-    /// <summary>The replay kept for a statement about the previous one's diagnostics; every command clears it.</summary>
+    /// <summary>The replay kept for a statement about the previous one's diagnostics; each COM_QUERY and EXECUTE takes it.</summary>
     private (byte[] Packet, ClientStatement? Statement)? TakeDiagnosticsReplay()
     {
         var replay = _diagnosticsReplay;
