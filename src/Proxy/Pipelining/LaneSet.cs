@@ -36,41 +36,33 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
         public long RetryAfter;
     }
 
-    /// <summary>True when a lane for the profile, schema and session settings works; else one is opened in the background
-    /// (unless one is opening, an open failed less than a second ago, or the backend has lanes for too many keys).</summary>
+    /// <summary>The least busy working lane for the profile, schema and session settings, or null; another one is opened
+    /// in the background when none works or every one has reads waiting (unless one is opening, an open failed less than
+    /// a second ago, the backend has lanes for too many keys, or the configured number is reached).</summary>
     /// <param name="settings">The statements that give a fresh connection <paramref name="state"/>, joined: the key.</param>
-    public bool Ready(ConnectionProfile profile, string? schema, SessionState state, string settings)
+    public PipelinedLane? Find(ConnectionProfile profile, string? schema, SessionState state, string settings)
     {
         Group? open = null;
-        bool ready;
+        PipelinedLane? best;
         lock (_lock)
         {
-            if (_closed || Find(profile, schema, settings, create: true) is not { } group)
-                return false;
-            var best = Least(group);
-            // Another lane once every one has reads waiting, up to the configured number.
+            if (_closed || GroupFor(profile, schema, settings) is not { } group)
+                return null;
+            best = Least(group);
             if ((best is null || best.Depth > 0) && group.Lanes.Count + group.Opening < lanesPerKey && Stopwatch.GetTimestamp() >= group.RetryAfter)
             {
                 group.Opening++;
                 open = group;
             }
-            ready = best is not null;
         }
         if (open is not null)
             _ = OpenAsync(profile, schema, state, open);
-        return ready;
+        return best;
     }
 
-    /// <summary>The least busy working lane for the key, or null.</summary>
-    public PipelinedLane? TryGet(ConnectionProfile profile, string? schema, string settings)
+    private Group? GroupFor(ConnectionProfile profile, string? schema, string settings)
     {
-        lock (_lock)
-            return _closed || Find(profile, schema, settings, create: false) is not { } group ? null : Least(group);
-    }
-
-    private Group? Find(ConnectionProfile profile, string? schema, string settings, bool create)
-    {
-        if (_groups.TryGetValue((profile, schema, settings), out var group) || !create)
+        if (_groups.TryGetValue((profile, schema, settings), out var group))
             return group;
         if (_groups.Count >= MaxKeys)
             return null;

@@ -121,7 +121,7 @@ internal sealed class PipelinedLane
             }
             // Types are planned under the lock: what the server knows of them is what the last EXECUTE sent before this
             // one carried, in this lane's order.
-            if (!ExecutePlanner.Plan(payload, statement, backendStatement, out layout, out var rebuild) || !rebuild)
+            if (!ExecutePlanner.NeedsTypes(payload, layout, statement, backendStatement))
             {
                 var start = _pendingLength;
                 Append(packet);

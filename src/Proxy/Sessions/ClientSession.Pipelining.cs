@@ -30,6 +30,8 @@ internal sealed partial class ClientSession
     /// <summary>The session state the lane key <see cref="_laneSettings"/> was computed for.</summary>
     private SessionState? _laneState;
     private string? _laneSettings;
+    /// <summary>Per replica of the backend set, the lane the session would use there (reused between reads).</summary>
+    private PipelinedLane?[] _laneCandidates = [];
     /// <summary>The last command, when it was a read served on a lane: what to run before a statement about its
     /// diagnostics — the read itself (and for an EXECUTE its statement) when it left warnings or an error, else a
     /// statement that clears them.</summary>
@@ -77,16 +79,24 @@ internal sealed partial class ClientSession
         }
         // The balancing policy chooses only once every replica it may choose has a lane for the session, so that a read
         // the lanes decline does not cost the usual way its turn.
-        var ready = true;
-        foreach (var replica in _context.BackendSet.Replicas)
+        var replicas = _context.BackendSet.Replicas;
+        if (_laneCandidates.Length != replicas.Count)
+            _laneCandidates = new PipelinedLane?[replicas.Count];
+        for (var i = 0; i < replicas.Count; i++)
         {
-            var endpoint = replica.Endpoint;
-            if (endpoint.IsAvailable && endpoint.Config.Weight != 0 && endpoint.Health is not { IsOnline: false })
-                ready &= replica.Lanes?.Ready(_backends.Profile, _backends.Schema, state, _laneSettings!) == true;
+            var endpoint = replicas[i].Endpoint;
+            var eligible = endpoint.IsAvailable && endpoint.Config.Weight != 0 && endpoint.Health is not { IsOnline: false };
+            _laneCandidates[i] = eligible ? replicas[i].Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!) : null;
+            if (eligible && _laneCandidates[i] is null)
+                return null;
         }
-        if (!ready || _context.Replicas.Choose(0, out _) is not { Lanes: { } lanes })
-            return null;
-        return lanes.TryGet(_backends.Profile, _backends.Schema, _laneSettings!);
+        var chosen = _context.Replicas.Choose(0, out _);
+        for (var i = 0; i < replicas.Count; i++)
+        {
+            if (ReferenceEquals(replicas[i], chosen))
+                return _laneCandidates[i];
+        }
+        return null;
     }
 
     /// <summary>Sends a COM_QUERY (whole in the client's buffer) on a lane. Not served: nothing reached the client and

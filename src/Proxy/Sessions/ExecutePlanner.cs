@@ -16,19 +16,26 @@ internal static class ExecutePlanner
         rebuild = false;
         if (!StmtExecuteRequest.TryParse(payload, statement.ParameterCount, out layout))
             return false;
+        rebuild = NeedsTypes(payload, layout, statement, backendStatement);
+        return true;
+    }
+
+    /// <summary>The same for an EXECUTE already parsed into <paramref name="layout"/>: true when it must be rebuilt with types.</summary>
+    public static bool NeedsTypes(ReadOnlySpan<byte> payload, in StmtExecuteLayout layout, ClientStatement statement, BackendStatement backendStatement)
+    {
         if (layout.NewParamsBound)
         {
             var types = payload.Slice(layout.TypesOffset, layout.TypesLength);
             if (statement.Types is null || !types.SequenceEqual(statement.Types))
                 statement.Types = types.ToArray();
             backendStatement.BoundTypes = statement.Types;
-            return true;
+            return false;
         }
-        rebuild = statement.ParameterCount > 0 && statement.Types is not null
+        var rebuild = statement.ParameterCount > 0 && statement.Types is not null
             && !ReferenceEquals(backendStatement.BoundTypes, statement.Types)
             && !(backendStatement.BoundTypes is { } bound && bound.AsSpan().SequenceEqual(statement.Types));
         if (!rebuild && statement.ParameterCount > 0 && backendStatement.BoundTypes is not null)
             backendStatement.BoundTypes = statement.Types ?? backendStatement.BoundTypes;
-        return true;
+        return rebuild;
     }
 }
