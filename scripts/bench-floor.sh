@@ -29,6 +29,7 @@
 # Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/point-select.sh"
 cd "$SWITCHYARD_ROOT"
 
 PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
@@ -58,33 +59,10 @@ CLK_TCK=$(getconf CLK_TCK)
 OUT=$SWITCHYARD_ROOT/artifacts/bench-floor
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-floor.XXXXXX")
 PIDS=()
-STARTED_CLUSTER=0
-
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
-    [[ $STARTED_CLUSTER -eq 1 ]] && scripts/cluster.sh down >/dev/null 2>&1
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps p95_ms"
-    sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
-        --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$2" --threads="$THREADS" \
-        --time="$3" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
-    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } /95th percentile:/ { p95 = $3 } END { print q, qps, p95 }' "$TMP/run.log"
-}
-
 # ---- set up -------------------------------------------------------------------------------------------------------
 
 mkdir -p "$OUT"
-if ! port_open "$PRIMARY_PORT"; then
-    log "no cluster answers: starting one with scripts/cluster.sh up (stopped again on exit)"
-    scripts/cluster.sh up >&2
-    STARTED_CLUSTER=1
-fi
+point_select_setup "$REPLICA_PORT"
 backend=$REPLICA_PORT
 if [[ $TRANSPORT == socket ]]; then
     backend=$(sql "$REPLICA_PORT" -N -B -e "SELECT @@socket")
@@ -95,14 +73,6 @@ fi
 log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
 dotnet build benchmarks/Switchyard.Benchmarks -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
-
-log "creating $DB on the primary (4 x 10000 rows) and waiting for replica1"
-sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
-sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$PRIMARY_PORT" --mysql-user=app \
-    --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 prepare >"$TMP/prepare.log" 2>&1 \
-    || { tail -5 "$TMP/prepare.log" >&2; die "sysbench prepare failed"; }
-pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
-[[ $(sql "$REPLICA_PORT" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "replica1 did not catch up"
 
 start_relay() {   # start_relay MODE PORT [ARG...]: a Switchyard.Benchmarks relay in front of replica1; its pid in STARTED_PID
     DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll "$1" "$2" "$backend" \

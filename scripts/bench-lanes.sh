@@ -13,10 +13,12 @@
 # Needs the cluster of scripts/cluster.sh (started if nothing answers, and stopped again on exit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/point-select.sh"
 cd "$SWITCHYARD_ROOT"
 
 PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
 REPLICA1_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+REPLICA2_PORT=${SWITCHYARD_REPLICA2_PORT:-3308}
 PS=${LANES_PS:-auto}
 THREADS=${LANES_THREADS:-16}
 ROUNDS=${LANES_ROUNDS:-3}
@@ -27,48 +29,16 @@ USUAL_PORT=$((LANES_PORT + 2))
 DB=sblanes
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-lanes.XXXXXX")
 PIDS=()
-STARTED_CLUSTER=0
-
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
-    [[ $STARTED_CLUSTER -eq 1 ]] && scripts/cluster.sh down >/dev/null 2>&1
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if ! port_open "$PRIMARY_PORT"; then
-    log "no cluster answers: starting one with scripts/cluster.sh up (stopped again on exit)"
-    scripts/cluster.sh up >&2
-    STARTED_CLUSTER=1
-fi
+point_select_setup "$REPLICA1_PORT" "$REPLICA2_PORT"
 log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
-
-log "creating $DB on the primary (4 x 10000 rows) and waiting for the replicas"
-sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
-sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$PRIMARY_PORT" --mysql-user=app \
-    --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 prepare >"$TMP/prepare.log" 2>&1 \
-    || { tail -5 "$TMP/prepare.log" >&2; die "sysbench prepare failed"; }
-pos=$(sql "$PRIMARY_PORT" -N -B -e "SELECT @@gtid_binlog_pos")
 REPLICA_PIDS=()
-for port in "$REPLICA1_PORT" "${SWITCHYARD_REPLICA2_PORT:-3308}"; do
-    [[ $(sql "$port" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 60)") == 0 ]] || die "the replica on $port did not catch up"
-    REPLICA_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)")
-done
+for port in "$REPLICA1_PORT" "$REPLICA2_PORT"; do REPLICA_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)"); done
 
 proxy_config() {   # proxy_config PORT LANES: config/switchyard.yaml with other listener ports and pipelined_lanes
-    awk -v mysql="127.0.0.1:$1" -v http="127.0.0.1:$(($1 + 1))" -v lanes="$2" '
-        /^listeners:/ { inl = 1; print; next }
-        inl && /^[^ #]/ { inl = 0 }
-        inl && /^[ ]+mysql:/ { print "  mysql: " mysql; next }
-        inl && /^[ ]+http:/  { print "  http: " http; next }
-        /^[ ]+pipelined_lanes:/ { print "  pipelined_lanes: " lanes; found = 1; next }
-        { print }
-        END { if (!found) exit 1 }
-    ' config/switchyard.yaml >"$TMP/lanes-$2.yaml" || die "config/switchyard.yaml has no routing.pipelined_lanes line"
+    with_listeners config/switchyard.yaml "127.0.0.1:$1" "127.0.0.1:$(($1 + 1))" \
+        | sed "s|^\([ ]*\)pipelined_lanes:[ ]*[0-9]*|\1pipelined_lanes: $2|" >"$TMP/lanes-$2.yaml"
+    grep -q "^[ ]*pipelined_lanes: $2\b" "$TMP/lanes-$2.yaml" || die "config/switchyard.yaml has no routing.pipelined_lanes line"
     echo "$TMP/lanes-$2.yaml"
 }
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$LANES_PORT" 1)" "$TMP/lanes.log" "$LANES_PORT"
@@ -76,30 +46,24 @@ LANES_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$USUAL_PORT" 0)" "$TMP/usual.log" "$USUAL_PORT"
 USUAL_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
 
-sysbench_run() {   # sysbench_run PORT SECONDS: prints "queries qps p95_ms"
-    sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
-        --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$PS" --threads="$THREADS" \
-        --time="$2" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
-    awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } /95th percentile:/ { p95 = $3 } END { print q, qps, p95 }' "$TMP/run.log"
-}
 ticks() { local total=0 pid u s; for pid in "$@"; do read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"; total=$((total + u + s)); done; echo "$total"; }
 
 measure() {   # measure PORT PID: prints "qps p95 proxy_us_per_statement replicas_us_per_statement"
     local p0 r0 p1 r1 queries qps p95
     p0=$(ticks "$2"); r0=$(ticks "${REPLICA_PIDS[@]}")
-    read -r queries qps p95 < <(sysbench_run "$1" "$TIME")
+    read -r queries qps p95 < <(sysbench_run "$1" "$PS" "$TIME")
     p1=$(ticks "$2"); r1=$(ticks "${REPLICA_PIDS[@]}")
     awk -v q="$queries" -v hz="$(getconf CLK_TCK)" -v p="$((p1 - p0))" -v r="$((r1 - r0))" -v qps="$qps" -v p95="$p95" \
         'BEGIN { printf "%s %s %.1f %.1f\n", qps, p95, p * 1e6 / hz / q, r * 1e6 / hz / q }'
 }
 
 log "warming both proxies (2 x $WARMUP s each)"
-for _ in 1 2; do sysbench_run "$LANES_PORT" "$WARMUP" >/dev/null; sysbench_run "$USUAL_PORT" "$WARMUP" >/dev/null; done
+for _ in 1 2; do sysbench_run "$LANES_PORT" "$PS" "$WARMUP" >/dev/null; sysbench_run "$USUAL_PORT" "$PS" "$WARMUP" >/dev/null; done
 
 printf '%-5s %9s | %9s %6s %7s %9s %11s | %9s %6s %7s %9s %11s\n' round direct "lanes qps" ratio "p95 ms" "proxy µs" "replicas µs" \
     "usual qps" ratio "p95 ms" "proxy µs" "replicas µs"
 for round in $(seq 1 "$ROUNDS"); do
-    read -r _ direct _ < <(sysbench_run "$REPLICA1_PORT" "$TIME")
+    read -r _ direct _ < <(sysbench_run "$REPLICA1_PORT" "$PS" "$TIME")
     read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
     read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
     awk -v r="$round" -v d="$direct" -v lq="$lq" -v lp="$lp" -v lc="$lc" -v lr="$lr" -v uq="$uq" -v up="$up" -v uc="$uc" -v ur="$ur" \

@@ -195,13 +195,7 @@ print_backend_select_counts() {
 
 proxy_config() {
     # Only the listener lines change: the proxy runs with the same backends, pool and users as the product config.
-    awk -v mysql="127.0.0.1:$PORT" -v http="127.0.0.1:$HTTP_PORT" '
-        /^listeners:/ { inl = 1; print; next }
-        inl && /^[^ #]/ { inl = 0 }
-        inl && /^[ ]+mysql:/ { print "  mysql: " mysql; next }
-        inl && /^[ ]+http:/  { print "  http: " http; next }
-        { print }
-    ' "$BASE_CONFIG" >"$TMP/switchyard.yaml"
+    with_listeners "$BASE_CONFIG" "127.0.0.1:$PORT" "127.0.0.1:$HTTP_PORT" >"$TMP/switchyard.yaml"
     grep -q "mysql: 127.0.0.1:$PORT" "$TMP/switchyard.yaml" || die "could not set the listener port in a copy of $BASE_CONFIG"
     if [[ -n ${BENCH_LANES:-} ]]; then
         [[ $BENCH_LANES =~ ^[0-9]+$ ]] || die "BENCH_LANES must be a number of lanes, not '$BENCH_LANES'"

@@ -34,6 +34,18 @@ cluster_users_and_backends_yaml() {
     users_and_backends_yaml "127.0.0.1:$PRIMARY_PORT" "127.0.0.1:$REPLICA1_PORT" "127.0.0.1:$REPLICA2_PORT"
 }
 
+# with_listeners CONFIG MYSQL HTTP: prints CONFIG with its listeners set to the given host:port pairs (the measuring
+# scripts run copies of a configuration beside anything already listening on the defaults).
+with_listeners() {
+    awk -v mysql="$2" -v http="$3" '
+        /^listeners:/ { inl = 1; print; next }
+        inl && /^[^ #]/ { inl = 0 }
+        inl && /^[ ]+mysql:/ { print "  mysql: " mysql; next }
+        inl && /^[ ]+http:/  { print "  http: " http; next }
+        { print }
+    ' "$1"
+}
+
 # launch_proxy DLL CONFIG LOG PORT: runs the proxy's dll (not `dotnet run`, so that PROXY_PID is the proxy process
 # itself, whose CPU time the benchmarks measure) in the background and waits until it listens on 127.0.0.1:PORT;
 # dies with its log if it exits first or does not listen within 30 s.
