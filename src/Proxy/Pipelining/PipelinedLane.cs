@@ -32,9 +32,8 @@ internal sealed class PipelinedLane
     private readonly List<uint> _closeScratch = [];
     // Commands are written here under the lock and sent by one flusher at a time: a session never waits for another
     // session's send, and commands that arrive during a send leave together with the next one.
-    private byte[] _pending = new byte[4096];
-    private int _pendingLength;
-    private byte[] _sending = new byte[4096];
+    private ArrayBufferWriter<byte> _pending = new(4096);
+    private ArrayBufferWriter<byte> _sending = new(4096);
     private bool _flushing;
     private volatile bool _failed;
     private string? _failure;
@@ -85,11 +84,11 @@ internal sealed class PipelinedLane
             var length = 1 + Encoding.UTF8.GetByteCount(sql);
             if (length >= PacketHeader.MaxPayloadLength)
                 return false;
-            var span = Room(PacketHeader.Size + length);
+            var span = _pending.GetSpan(PacketHeader.Size + length);
             new PacketHeader(length, 0).Write(span);
             span[PacketHeader.Size] = (byte)CommandCode.StmtPrepare;
-            Encoding.UTF8.GetBytes(sql, span[(PacketHeader.Size + 1)..]);
-            _pendingLength += PacketHeader.Size + length;
+            Encoding.UTF8.GetBytes(sql, span.Slice(PacketHeader.Size + 1, length - 1));
+            _pending.Advance(PacketHeader.Size + length);
             Enqueue(request);
         }
         Flush();
@@ -123,19 +122,14 @@ internal sealed class PipelinedLane
             // one carried, in this lane's order.
             if (!ExecutePlanner.NeedsTypes(payload, layout, statement, backendStatement))
             {
-                var start = _pendingLength;
-                Append(packet);
-                BinaryPrimitives.WriteUInt32LittleEndian(_pending.AsSpan(start + PacketHeader.Size + 1), backendStatement.Id);
+                var span = _pending.GetSpan((int)packet.Length);
+                packet.CopyTo(span);
+                BinaryPrimitives.WriteUInt32LittleEndian(span[(PacketHeader.Size + 1)..], backendStatement.Id);
+                _pending.Advance((int)packet.Length);
             }
             else
             {
-                var length = StmtExecuteRequest.RequiredLength(payload, layout);
-                if (length >= PacketHeader.MaxPayloadLength)
-                    return false;
-                var span = Room(PacketHeader.Size + length);
-                new PacketHeader(length, 0).Write(span);
-                StmtExecuteRequest.WriteWithTypes(payload, layout, statement.Types!, span[PacketHeader.Size..], backendStatement.Id);
-                _pendingLength += PacketHeader.Size + length;
+                CommandForwarder.WriteExecuteWithTypes(_pending, payload, layout, statement.Types!, backendStatement.Id);
                 backendStatement.BoundTypes = statement.Types;
             }
             Enqueue(request);
@@ -159,15 +153,7 @@ internal sealed class PipelinedLane
             {
                 Connection.Statements.Add(cacheKey, id, parameters, capacity, _closeScratch);
             }
-            foreach (var closed in _closeScratch)
-            {
-                var span = Room(PacketHeader.Size + 5);
-                new PacketHeader(5, 0).Write(span);
-                span[PacketHeader.Size] = (byte)CommandCode.StmtClose;
-                BinaryPrimitives.WriteUInt32LittleEndian(span[(PacketHeader.Size + 1)..], closed);
-                _pendingLength += PacketHeader.Size + 5;
-            }
-            _closeScratch.Clear();
+            CommandForwarder.WriteStatementCloses(_pending, _closeScratch);
         }
     }
 
@@ -198,15 +184,8 @@ internal sealed class PipelinedLane
     private void Append(in ReadOnlySequence<byte> packet)
     {
         var length = (int)packet.Length;
-        packet.CopyTo(Room(length));
-        _pendingLength += length;
-    }
-
-    private Span<byte> Room(int length)
-    {
-        if (_pendingLength + length > _pending.Length)
-            Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + length));
-        return _pending.AsSpan(_pendingLength, length);
+        packet.CopyTo(_pending.GetSpan(length));
+        _pending.Advance(length);
     }
 
     private void Flush()
@@ -227,22 +206,20 @@ internal sealed class PipelinedLane
         {
             while (true)
             {
-                byte[] chunk;
-                int length;
+                ArrayBufferWriter<byte> chunk;
                 lock (_lock)
                 {
-                    if (_pendingLength == 0 || _failed)
+                    if (_pending.WrittenCount == 0 || _failed)
                     {
                         _flushing = false;
                         return;
                     }
                     chunk = _pending;
-                    length = _pendingLength;
                     _pending = _sending;
                     _sending = chunk;
-                    _pendingLength = 0;
                 }
-                writer.Write(chunk.AsSpan(0, length));
+                writer.Write(chunk.WrittenSpan);
+                chunk.ResetWrittenCount();
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted)
                     throw new IOException("backend connection closed");

@@ -237,11 +237,9 @@ internal sealed partial class ClientSession
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(PacketHeader.Size + 1), backendStatement.Id);
             return copy;
         }
-        var length = Protocol.PreparedStatements.StmtExecuteRequest.RequiredLength(payload, layout);
-        var rebuilt = new byte[PacketHeader.Size + length];
-        new PacketHeader(length, 0).Write(rebuilt);
-        Protocol.PreparedStatements.StmtExecuteRequest.WriteWithTypes(payload, layout, statement.Types!, rebuilt.AsSpan(PacketHeader.Size), backendStatement.Id);
+        var rebuilt = new ArrayBufferWriter<byte>(packet.Length + statement.Types!.Length);
+        CommandForwarder.WriteExecuteWithTypes(rebuilt, payload, layout, statement.Types, backendStatement.Id);
         backendStatement.BoundTypes = statement.Types;
-        return rebuilt;
+        return rebuilt.WrittenSpan.ToArray();
     }
 }

@@ -112,7 +112,8 @@ internal sealed partial class ClientSession
             var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken, plan, policy.Group).ConfigureAwait(false);
             if (backend is null)
                 return endReason;
-            await ReplayDiagnosticsAsync(statement, backend, replay, cancellationToken).ConfigureAwait(false);
+            if (replay is not null)
+                await ReplayDiagnosticsAsync(statement, backend, replay, cancellationToken).ConfigureAwait(false);
             await using var timeout = StartTimeout(policy, backend);
             // In multi-primary a read may land on a writer like on a replica: it is replayable there too.
             if (!retriable || backend.Endpoint.IsPrimary && !_context.BackendSet.WritersServeReads)

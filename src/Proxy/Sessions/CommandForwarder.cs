@@ -102,22 +102,31 @@ internal sealed class CommandForwarder(PipeReader clientReader, PipeWriter clien
     /// <paramref name="payload"/> is the client's whole command (one packet), already consumed from the client.</summary>
     public async ValueTask WriteExecuteAsync(ReadOnlyMemory<byte> payload, StmtExecuteLayout layout, byte[] types, BackendConnection backend, uint statementId, CancellationToken cancellationToken)
     {
-        var writer = backend.Channel.Writer;
-        var length = StmtExecuteRequest.RequiredLength(payload.Span, layout);
+        WriteExecuteWithTypes(backend.Channel.Writer, payload.Span, layout, types, statementId);
+        await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a client's EXECUTE payload as one packet under <paramref name="statementId"/>, with
+    /// <paramref name="types"/> as its parameter types (for a backend statement that was not sent them).</summary>
+    public static void WriteExecuteWithTypes(IBufferWriter<byte> writer, ReadOnlySpan<byte> payload, in StmtExecuteLayout layout, byte[] types, uint statementId)
+    {
+        var length = StmtExecuteRequest.RequiredLength(payload, layout);
         if (length >= PacketHeader.MaxPayloadLength)
             throw new InvalidOperationException("a rebuilt EXECUTE must fit one packet");
         var span = writer.GetSpan(PacketHeader.Size + length);
         new PacketHeader(length, 0).Write(span);
-        StmtExecuteRequest.WriteWithTypes(payload.Span, layout, types, span[PacketHeader.Size..], statementId);
+        StmtExecuteRequest.WriteWithTypes(payload, layout, types, span[PacketHeader.Size..], statementId);
         writer.Advance(PacketHeader.Size + length);
-        await FlushBackendAsync(backend, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes packets of the proxy's own to a backend (COM_STMT_CLOSE of statements nobody uses, which
     /// have no answer); they go out with the next flush.</summary>
-    public static void WriteStatementCloses(BackendConnection backend, List<uint> statementIds)
+    public static void WriteStatementCloses(BackendConnection backend, List<uint> statementIds) =>
+        WriteStatementCloses(backend.Channel.Writer, statementIds);
+
+    /// <summary>The same into any buffer (a pipelined lane's send buffer).</summary>
+    public static void WriteStatementCloses(IBufferWriter<byte> writer, List<uint> statementIds)
     {
-        var writer = backend.Channel.Writer;
         foreach (var id in statementIds)
         {
             var span = writer.GetSpan(PacketHeader.Size + 5);

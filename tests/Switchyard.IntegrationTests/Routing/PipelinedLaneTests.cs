@@ -106,6 +106,34 @@ public sealed class PipelinedLaneTests
     }
 
     [Fact]
+    public async Task ShowWarningsAfterAPreparedReadOnALaneShowsThatReadsWarnings()
+    {
+        await using var server = await StartAsync();
+        await using var connection = new MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app"));
+        await connection.OpenAsync();
+        await WarmUpAsync(server, connection);
+        await using var command = new MySqlCommand("SELECT CAST(@v AS SIGNED)", connection);
+        var value = command.Parameters.Add("@v", MySqlDbType.VarChar);
+        await command.PrepareAsync();
+        value.Value = "1";
+        await command.ExecuteScalarAsync(); // the first EXECUTE runs where PREPARE did
+
+        for (var i = 0; i < 4; i++) // then on the lanes of both replicas, twice
+        {
+            // A statement that left warnings keeps its connection for the next one (SHOW WARNINGS did): a read gives it back.
+            await Sql.ScalarAsync(connection, "SELECT 1");
+            value.Value = $"{20 + i}xyz";
+            var before = LaneAnswers(server);
+            Assert.Equal(20L + i, Convert.ToInt64(await command.ExecuteScalarAsync()));
+            Assert.True(LaneAnswers(server) > before, "the EXECUTE was not served on a lane");
+
+            var warning = Assert.Single(await Sql.RowsAsync(connection, "SHOW WARNINGS"));
+            Assert.Equal("1292", warning[1]);
+            Assert.Contains($"'{20 + i}xyz'", warning[2]);
+        }
+    }
+
+    [Fact]
     public async Task ShowErrorsAfterAFailedReadOnALaneShowsThatError()
     {
         await using var server = await StartAsync();
