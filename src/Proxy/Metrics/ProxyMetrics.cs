@@ -45,6 +45,7 @@ internal sealed class ProxyMetrics
     private readonly Gauge _backendConnections;
     private readonly Gauge _lanes;
     private readonly Counter _laneStatements;
+    private readonly Counter _laneWrites;
     private readonly Gauge _clientConnections;
     private readonly Gauge _pinnedSessions;
     private readonly Counter _queries;
@@ -98,6 +99,8 @@ internal sealed class ProxyMetrics
             "Pipelined lanes open to a replica (routing.pipelined_lanes): shared connections over which reads are pipelined.", "backend");
         _laneStatements = factory.CreateCounter("switchyard_backend_pipelined_statements_total",
             "Commands answered on a replica's pipelined lanes.", "backend");
+        _laneWrites = factory.CreateCounter("switchyard_backend_pipelined_writes_total",
+            "Writes to a replica's pipelined lanes; statements per write is how many commands each write carried.", "backend");
         _pinnedSessions = factory.CreateGauge("switchyard_pinned_sessions",
             "Sessions currently pinned to one backend connection, by the reason that pinned them.", "reason");
         _queries = factory.CreateCounter("switchyard_queries_total",
@@ -269,6 +272,7 @@ internal sealed class ProxyMetrics
         _backendConnections.RemoveLabelled(name, "in_use");
         _lanes.RemoveLabelled(name);
         _laneStatements.RemoveLabelled(name);
+        _laneWrites.RemoveLabelled(name);
     }
 
     /// <summary>Whether a backend counts as up: it answers, even if its replication is behind or broken.</summary>
@@ -316,6 +320,7 @@ internal sealed class ProxyMetrics
                 {
                     _lanes.WithLabels(name).Set(lanes.Count);
                     _laneStatements.WithLabels(name).IncTo(lanes.Answered);
+                    _laneWrites.WithLabels(name).IncTo(lanes.Writes);
                 }
             }
         }

@@ -121,6 +121,13 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
 
     public void CountAnswered() => Interlocked.Increment(ref _answered);
 
+    private long _writes;
+
+    /// <summary>Writes to this backend's lanes: fewer than commands when commands queued behind an answer left together.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public void CountWrite() => Interlocked.Increment(ref _writes);
+
     /// <summary>Lanes open now.</summary>
     public int Count
     {
@@ -128,6 +135,16 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
         {
             lock (_lock)
                 return _groups.Values.Sum(group => group.Lanes.Count);
+        }
+    }
+
+    /// <summary>Commands waiting for their answers on this backend's lanes now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+                return _groups.Values.Sum(group => group.Lanes.Sum(lane => lane.Depth));
         }
     }
 

@@ -63,20 +63,23 @@ internal sealed class PipelinedLane
     /// full): the caller serves it the usual way.</summary>
     public bool TrySend(LaneRequest request, in ReadOnlySequence<byte> packet)
     {
+        bool send;
         lock (_lock)
         {
             if (!CanTake())
                 return false;
             Append(packet);
-            Enqueue(request);
+            send = Enqueue(request);
         }
-        Flush();
+        if (send)
+            Flush();
         return true;
     }
 
     /// <summary>Queues a COM_STMT_PREPARE of the proxy's own: the statement is then known on this lane.</summary>
     public bool TrySendPrepare(LaneRequest request, string sql)
     {
+        bool send;
         lock (_lock)
         {
             if (!CanTake())
@@ -89,9 +92,10 @@ internal sealed class PipelinedLane
             span[PacketHeader.Size] = (byte)CommandCode.StmtPrepare;
             Encoding.UTF8.GetBytes(sql, span.Slice(PacketHeader.Size + 1, length - 1));
             _pending.Advance(PacketHeader.Size + length);
-            Enqueue(request);
+            send = Enqueue(request);
         }
-        Flush();
+        if (send)
+            Flush();
         return true;
     }
 
@@ -109,6 +113,7 @@ internal sealed class PipelinedLane
         var payload = payloadSequence.FirstSpan;
         if (!StmtExecuteRequest.TryParse(payload, statement.ParameterCount, out var layout) || layout.CursorFlags != CursorType.NoCursor)
             return false;
+        bool send;
         lock (_lock)
         {
             if (!CanTake())
@@ -132,9 +137,10 @@ internal sealed class PipelinedLane
                 CommandForwarder.WriteExecuteWithTypes(_pending, payload, layout, statement.Types!, backendStatement.Id);
                 backendStatement.BoundTypes = statement.Types;
             }
-            Enqueue(request);
+            send = Enqueue(request);
         }
-        Flush();
+        if (send)
+            Flush();
         return true;
     }
 
@@ -174,11 +180,16 @@ internal sealed class PipelinedLane
 
     private bool CanTake() => !_failed && _waiting.Count < _maxDepth;
 
-    private void Enqueue(LaneRequest request)
+    /// <summary>True when the caller is to send: nothing else is waiting. Otherwise the command stays queued until
+    /// the answer ahead of it arrives, when the read loop sends everything queued meanwhile in one write (Nagle's rule
+    /// on commands). The server answers one command at a time, so the wait costs it nothing, while one write per
+    /// answer instead of one per command spares both sides a wake-up per statement.</summary>
+    private bool Enqueue(LaneRequest request)
     {
         _lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         _waiting.Enqueue(request);
         _depth = _waiting.Count;
+        return _waiting.Count == 1;
     }
 
     private void Append(in ReadOnlySequence<byte> packet)
@@ -186,6 +197,15 @@ internal sealed class PipelinedLane
         var length = (int)packet.Length;
         packet.CopyTo(_pending.GetSpan(length));
         _pending.Advance(length);
+    }
+
+    private void SendHeld()
+    {
+        bool send;
+        lock (_lock)
+            send = _pending.WrittenCount > 0;
+        if (send)
+            Flush();
     }
 
     private void Flush()
@@ -220,6 +240,7 @@ internal sealed class PipelinedLane
                 }
                 writer.Write(chunk.WrittenSpan);
                 chunk.ResetWrittenCount();
+                _owner.CountWrite();
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted)
                     throw new IOException("backend connection closed");
@@ -247,6 +268,8 @@ internal sealed class PipelinedLane
             while (true)
             {
                 var result = await reader.ReadAsync().ConfigureAwait(false);
+                // The server is answering: the reads held meanwhile leave now, to be waiting when it is done.
+                SendHeld();
                 var buffer = result.Buffer;
                 while (true)
                 {
@@ -276,6 +299,8 @@ internal sealed class PipelinedLane
                             _waiting.Dequeue();
                             _depth = _waiting.Count;
                         }
+                        // Reads queued since SendHeld saw a command still waiting ahead of them.
+                        SendHeld();
                         _owner.CountAnswered();
                         answered.Add((current, current.Discarding
                             ? new LaneResult(LaneStatus.ClientFailed, Failure: current.ClientFailure)

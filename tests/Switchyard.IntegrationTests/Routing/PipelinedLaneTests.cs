@@ -20,6 +20,12 @@ public sealed class PipelinedLaneTests
     /// <summary>Commands answered on the lanes of every replica.</summary>
     private static long LaneAnswers(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Answered ?? 0);
 
+    /// <summary>Writes to the lanes of every replica.</summary>
+    private static long LaneWrites(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Writes ?? 0);
+
+    /// <summary>Commands waiting for their answers on the lanes of every replica.</summary>
+    private static int Waiting(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Waiting ?? 0);
+
     private static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
 
     /// <summary>Reads until a lane is open on each replica for the client's profile and schema (the first reads go the
@@ -78,6 +84,56 @@ public sealed class PipelinedLaneTests
         var onLanes = LaneAnswers(server) - before;
         Assert.True(onLanes >= clients * (readsEach - 2), $"{onLanes} of {clients * readsEach} reads were served on lanes");
         Assert.Equal(2, OpenLanes(server));
+    }
+
+    [Fact]
+    public async Task ReadsQueuedBehindAnAnswerLeaveInOneWriteWhenItArrives()
+    {
+        await using var server = await StartAsync();
+        var port = server.MySqlEndPoint.Port;
+        var clients = new List<RawMySqlClient>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+                clients.Add(await RawMySqlClient.LoginAsync(port, "app", "app"));
+            await Poll.UntilAsync(async () =>
+            {
+                await clients[0].QueryAsync("SELECT 1");
+                await clients[0].ReadTextResultAsync();
+                return OpenLanes(server) >= 2;
+            }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+            var writesBefore = LaneWrites(server);
+            var answersBefore = LaneAnswers(server);
+
+            // One slow read per replica (round-robin alternates), then six reads that queue behind them, three per lane.
+            await clients[0].QueryAsync("SELECT SLEEP(0.5), 0");
+            await clients[1].QueryAsync("SELECT SLEEP(0.5), 1");
+            await Poll.UntilAsync(() => Task.FromResult(Waiting(server) == 2), TimeSpan.FromSeconds(10), "both slow reads wait on lanes");
+            for (var i = 2; i < 8; i++)
+                await clients[i].QueryAsync($"SELECT 0, {i}");
+            await Poll.UntilAsync(() => Task.FromResult(Waiting(server) == 8), TimeSpan.FromSeconds(10), "the other reads queue behind them");
+
+            for (var i = 0; i < 8; i++)
+            {
+                var (rows, _) = await clients[i].ReadTextResultAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(i.ToString(), Assert.Single(rows)[1]);
+            }
+            Assert.Equal(answersBefore + 8, LaneAnswers(server));
+            // Per lane: the slow read alone, then the three behind it together once its answer came.
+            Assert.Equal(writesBefore + 4, LaneWrites(server));
+
+            // The same counts, per replica, as Prometheus sees them.
+            var samples = await MetricsScrape.ScrapeAsync(server);
+            double Sum(string name) => samples.Where(sample => sample.Key.StartsWith(name + "{", StringComparison.Ordinal)).Sum(sample => sample.Value);
+            Assert.Equal(LaneWrites(server), Sum("switchyard_backend_pipelined_writes_total"));
+            Assert.Equal(LaneAnswers(server), Sum("switchyard_backend_pipelined_statements_total"));
+            Assert.Equal(2, Sum("switchyard_backend_pipelined_lanes"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -246,6 +302,8 @@ public sealed class PipelinedLaneTests
         var before = LaneAnswers(server);
         // 64 MiB, far more than the sockets buffer; the client never reads any of it.
         await stalled.QueryAsync("SELECT REPEAT('x', 67108864)");
+        // The victim's reads start once the stalled read is on a lane, so that the ones sent to that lane queue behind it.
+        await Poll.UntilAsync(() => Task.FromResult(Waiting(server) == 1), TimeSpan.FromSeconds(10), "the stalled read waits on a lane");
 
         var started = DateTime.UtcNow;
         for (var i = 0; i < 20; i++)
