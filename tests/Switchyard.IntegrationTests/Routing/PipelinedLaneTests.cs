@@ -105,9 +105,10 @@ public sealed class PipelinedLaneTests
             var writesBefore = LaneWrites(server);
             var answersBefore = LaneAnswers(server);
 
-            // One slow read per replica (round-robin alternates), then six reads that queue behind them, three per lane.
-            await clients[0].QueryAsync("SELECT SLEEP(0.5), 0");
-            await clients[1].QueryAsync("SELECT SLEEP(0.5), 1");
+            // One slow read per replica (round-robin alternates), then six reads that queue behind them, three per lane;
+            // the slow reads leave 2 s for the others to queue.
+            await clients[0].QueryAsync("SELECT SLEEP(2), 0");
+            await clients[1].QueryAsync("SELECT SLEEP(2), 1");
             await Poll.UntilAsync(() => Task.FromResult(Waiting(server) == 2), TimeSpan.FromSeconds(10), "both slow reads wait on lanes");
             for (var i = 2; i < 8; i++)
                 await clients[i].QueryAsync($"SELECT 0, {i}");
