@@ -49,6 +49,9 @@ internal sealed class BackendEndpoint(BackendConfig config)
     /// timeout each (the health monitor replaces this with measured state).</summary>
     public bool IsAvailable => Stopwatch.GetTimestamp() >= Volatile.Read(ref _unavailableUntil);
 
+    /// <summary>A replica reads may be sent to now: reachable, not weighted out, and not taken offline by the monitor.</summary>
+    public bool InRotation => IsAvailable && Config.Weight != 0 && Health is not { IsOnline: false };
+
     public void MarkUnavailable(TimeSpan period) =>
         Volatile.Write(ref _unavailableUntil, Stopwatch.GetTimestamp() + (long)(period.TotalSeconds * Stopwatch.Frequency));
 

@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Sessions;
+using Switchyard.Protocol.Commands;
+using Switchyard.Routing.Sessions;
 
 namespace Switchyard.Proxy.Backends;
 
@@ -246,6 +250,40 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Resets a leased connection in place (COM_CHANGE_USER): no schema, no session state.</summary>
     public Task ResetAsync(BackendConnection connection, CancellationToken cancellationToken) =>
         _connector.ResetAsync(connection, cancellationToken);
+
+    /// <summary>Makes the connection's schema and movable session state the given ones, sending only the difference.
+    /// Throws <see cref="SessionStateException"/> when the server refuses a statement; after a refused SET the
+    /// connection's state is unknown, so it is marked broken and closed rather than reused.</summary>
+    public async ValueTask ApplyStateAsync(BackendConnection connection, string? schema, SessionState state, byte collation, CancellationToken cancellationToken)
+    {
+        if (connection.Schema != schema)
+        {
+            if (schema is null)
+            {
+                // No command unselects a database: start from a fresh connection state instead.
+                await ResetAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var error = await connection.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                    throw new SessionStateException(_endpoint.Name, $"USE {schema}", error);
+                connection.Schema = schema;
+            }
+        }
+        if (ReferenceEquals(connection.AppliedState, state))
+            return;
+        foreach (var sql in SessionStateDiff.Statements(connection.AppliedState, state, CharsetNames.ForCollation(collation)))
+        {
+            var error = await connection.RunSimpleCommandAsync(CommandCode.Query, Encoding.UTF8.GetBytes(sql), cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                connection.MarkBroken();
+                throw new SessionStateException(_endpoint.Name, sql, error);
+            }
+        }
+        connection.AppliedState = state;
+    }
 
     private async Task ResetAndPushAsync(BackendConnection connection)
     {

@@ -99,7 +99,7 @@ internal sealed class ReplicaSelector
         {
             var (pool, slot) = replicas[i];
             var endpoint = pool.Endpoint;
-            if ((tried & (1UL << slot)) != 0 || !endpoint.IsAvailable || endpoint.Config.Weight == 0 || endpoint.Health is { IsOnline: false })
+            if ((tried & (1UL << slot)) != 0 || !endpoint.InRotation)
                 continue;
             if (constrained && !Meets(endpoint, requirement))
                 continue;
@@ -144,7 +144,7 @@ internal sealed class ReplicaSelector
             var i = (first + n) % count;
             var (pool, slot) = replicas[i];
             var endpoint = pool.Endpoint;
-            if ((tried & (1UL << slot)) != 0 || !endpoint.IsAvailable || endpoint.Config.Weight == 0 || endpoint.Health is { IsOnline: false })
+            if ((tried & (1UL << slot)) != 0 || !endpoint.InRotation)
                 continue;
             if (group is not null && !endpoint.InGroup(group))
                 continue;

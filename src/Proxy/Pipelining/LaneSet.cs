@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Switchyard.Protocol.Commands;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Logging;
 using Switchyard.Routing.Sessions;
@@ -178,28 +176,11 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
             if (connection is null)
             {
                 // No connection to spare now: the reads go the usual way, and a lane is tried again later.
-                lock (_lock)
-                {
-                    group.Opening--;
-                    group.RetryAfter = Stopwatch.GetTimestamp() + (long)(RetryDelay.TotalSeconds * Stopwatch.Frequency);
-                }
+                GiveUp(group);
                 return;
             }
-            // The lane's connection gets exactly the sessions' schema and settings, from a clean start.
-            if (connection.Schema is not null || !connection.AppliedState.IsEmpty)
-                await pool.ResetAsync(connection, timeout.Token).ConfigureAwait(false);
-            if (schema is not null)
-            {
-                if (await connection.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(schema), timeout.Token).ConfigureAwait(false) is { } error)
-                    throw new InvalidOperationException($"USE {schema}: {error.Message}");
-                connection.Schema = schema;
-            }
-            foreach (var sql in SessionStateDiff.Statements(SessionState.Empty, state, CharsetNames.ForCollation(profile.Collation)))
-            {
-                if (await connection.RunSimpleCommandAsync(CommandCode.Query, Encoding.UTF8.GetBytes(sql), timeout.Token).ConfigureAwait(false) is { } error)
-                    throw new InvalidOperationException($"{sql}: {error.Message}");
-            }
-            connection.AppliedState = state;
+            // The lane's connection gets exactly the sessions' schema and settings, as a session's own would.
+            await pool.ApplyStateAsync(connection, schema, state, profile.Collation, timeout.Token).ConfigureAwait(false);
             var lane = new PipelinedLane(connection, this, maxDepth, stallTimeout);
             bool keep;
             lock (_lock)
@@ -219,17 +200,23 @@ internal sealed class LaneSet(BackendPool pool, int lanesPerKey, int maxDepth, T
         }
         catch (Exception e)
         {
-            lock (_lock)
-            {
-                group.Opening--;
-                group.RetryAfter = Stopwatch.GetTimestamp() + (long)(RetryDelay.TotalSeconds * Stopwatch.Frequency);
-            }
+            GiveUp(group);
             Log.LaneOpenFailed(logger, pool.Endpoint.Name, e.Message);
             if (connection is not null)
             {
                 connection.MarkBroken();
                 await pool.DiscardAsync(connection, "a pipelined lane could not be opened on it").ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>An open that did not happen: the key waits <see cref="RetryDelay"/> before the next try.</summary>
+    private void GiveUp(Group group)
+    {
+        lock (_lock)
+        {
+            group.Opening--;
+            group.RetryAfter = Stopwatch.GetTimestamp() + (long)(RetryDelay.TotalSeconds * Stopwatch.Frequency);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text;
 using Switchyard.Protocol.Commands;
@@ -13,12 +12,12 @@ using Switchyard.Proxy.Statements;
 namespace Switchyard.Proxy.Pipelining;
 
 /// <summary>
-/// One backend connection shared by many sessions, with pipelining: a command is sent behind those already waiting
-/// for their answers, not after them, and the answers — which the server sends in order — are handed to their
-/// sessions in that order by one read loop. The server's thread then finds the next command waiting when it finishes
-/// one, and the proxy reads several answers per wake-up: measured on 2 cores, the proxy spends a fifth to a third less
-/// CPU per statement than with one connection per statement, and the server about a third less (README, "Pipelined
-/// lanes"). Only commands whose answer depends on nothing but the connection's schema and session settings are sent
+/// One backend connection shared by many sessions, with pipelining: a command does not wait for the answers to those
+/// ahead of it, and the answers — which the server sends in order — are handed to their sessions in that order by one
+/// read loop. Commands that arrive while one is being answered leave together, in one write, when its answer is
+/// complete (see <see cref="Enqueue"/>). The server's thread then finds the next commands waiting when it finishes
+/// one, and the proxy reads several answers per wake-up, so both spend less CPU per statement than with one
+/// connection per statement (README, "Pipelined lanes"). Only commands whose answer depends on nothing but the connection's schema and session settings are sent
 /// here (see ClientSession.Pipelining.cs). A lane that fails hands every command still waiting back to its session, which
 /// sends it elsewhere when its client saw nothing of the answer.
 /// </summary>
@@ -30,8 +29,8 @@ internal sealed class PipelinedLane
     private readonly Lock _lock = new();
     private readonly Queue<LaneRequest> _waiting = new();
     private readonly List<uint> _closeScratch = [];
-    // Commands are written here under the lock and sent by one flusher at a time: a session never waits for another
-    // session's send, and commands that arrive during a send leave together with the next one.
+    // Commands are written here under the lock and sent by one flusher at a time (_flushing): a session never waits
+    // for another session's send.
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
     private bool _flushing;
@@ -72,30 +71,24 @@ internal sealed class PipelinedLane
             send = Enqueue(request);
         }
         if (send)
-            Flush();
+            _ = FlushLoopAsync();
         return true;
     }
 
     /// <summary>Queues a COM_STMT_PREPARE of the proxy's own: the statement is then known on this lane.</summary>
     public bool TrySendPrepare(LaneRequest request, string sql)
     {
+        byte[] payload = [(byte)CommandCode.StmtPrepare, .. Encoding.UTF8.GetBytes(sql)];
         bool send;
         lock (_lock)
         {
             if (!CanTake())
                 return false;
-            var length = 1 + Encoding.UTF8.GetByteCount(sql);
-            if (length >= PacketHeader.MaxPayloadLength)
-                return false;
-            var span = _pending.GetSpan(PacketHeader.Size + length);
-            new PacketHeader(length, 0).Write(span);
-            span[PacketHeader.Size] = (byte)CommandCode.StmtPrepare;
-            Encoding.UTF8.GetBytes(sql, span.Slice(PacketHeader.Size + 1, length - 1));
-            _pending.Advance(PacketHeader.Size + length);
+            PacketFramer.WritePacket(_pending, payload, 0);
             send = Enqueue(request);
         }
         if (send)
-            Flush();
+            _ = FlushLoopAsync();
         return true;
     }
 
@@ -129,7 +122,7 @@ internal sealed class PipelinedLane
             {
                 var span = _pending.GetSpan((int)packet.Length);
                 packet.CopyTo(span);
-                BinaryPrimitives.WriteUInt32LittleEndian(span[(PacketHeader.Size + 1)..], backendStatement.Id);
+                StatementIdField.Write(span[PacketHeader.Size..(int)packet.Length], backendStatement.Id);
                 _pending.Advance((int)packet.Length);
             }
             else
@@ -140,7 +133,7 @@ internal sealed class PipelinedLane
             send = Enqueue(request);
         }
         if (send)
-            Flush();
+            _ = FlushLoopAsync();
         return true;
     }
 
@@ -180,16 +173,25 @@ internal sealed class PipelinedLane
 
     private bool CanTake() => !_failed && _waiting.Count < _maxDepth;
 
-    /// <summary>True when the caller is to send: nothing else is waiting. Otherwise the command stays queued until
-    /// the answer ahead of it arrives, when the read loop sends everything queued meanwhile in one write (Nagle's rule
-    /// on commands). The server answers one command at a time, so the wait costs it nothing, while one write per
-    /// answer instead of one per command spares both sides a wake-up per statement.</summary>
+    /// <summary>True when the caller is to start the flusher: nothing else is waiting. Otherwise the command is held
+    /// until the answer ahead of it is complete, when the read loop sends everything held meanwhile in one write
+    /// (Nagle's rule on commands). The server answers one command at a time, so holding costs it nothing, while one write
+    /// per answer instead of one per command spares both sides a wake-up per statement. Under the lock.</summary>
     private bool Enqueue(LaneRequest request)
     {
         _lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         _waiting.Enqueue(request);
         _depth = _waiting.Count;
-        return _waiting.Count == 1;
+        return _waiting.Count == 1 && ClaimFlush();
+    }
+
+    /// <summary>Makes the caller the flusher when something is to be sent and no flusher runs. Under the lock.</summary>
+    private bool ClaimFlush()
+    {
+        if (_flushing || _pending.WrittenCount == 0)
+            return false;
+        _flushing = true;
+        return true;
     }
 
     private void Append(in ReadOnlySequence<byte> packet)
@@ -197,26 +199,6 @@ internal sealed class PipelinedLane
         var length = (int)packet.Length;
         packet.CopyTo(_pending.GetSpan(length));
         _pending.Advance(length);
-    }
-
-    private void SendHeld()
-    {
-        bool send;
-        lock (_lock)
-            send = _pending.WrittenCount > 0;
-        if (send)
-            Flush();
-    }
-
-    private void Flush()
-    {
-        lock (_lock)
-        {
-            if (_flushing)
-                return;
-            _flushing = true;
-        }
-        _ = FlushLoopAsync();
     }
 
     private async Task FlushLoopAsync()
@@ -268,8 +250,6 @@ internal sealed class PipelinedLane
             while (true)
             {
                 var result = await reader.ReadAsync().ConfigureAwait(false);
-                // The server is answering: the reads held meanwhile leave now, to be waiting when it is done.
-                SendHeld();
                 var buffer = result.Buffer;
                 while (true)
                 {
@@ -293,14 +273,18 @@ internal sealed class PipelinedLane
                     }
                     if (status == ScanStatus.Complete)
                     {
-                        await FlushClientAsync(current).ConfigureAwait(false);
+                        // The server is done with this command: the reads held behind it leave now, before this answer
+                        // goes to its client, so that the server is busy while the client is served.
+                        bool send;
                         lock (_lock)
                         {
                             _waiting.Dequeue();
                             _depth = _waiting.Count;
+                            send = ClaimFlush();
                         }
-                        // Reads queued since SendHeld saw a command still waiting ahead of them.
-                        SendHeld();
+                        if (send)
+                            _ = FlushLoopAsync();
+                        await FlushClientAsync(current).ConfigureAwait(false);
                         _owner.CountAnswered();
                         answered.Add((current, current.Discarding
                             ? new LaneResult(LaneStatus.ClientFailed, Failure: current.ClientFailure)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Switchyard.Protocol.Framing;
+using Switchyard.Protocol.PreparedStatements;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Logging;
@@ -43,12 +44,9 @@ internal sealed partial class ClientSession
 
     private static byte[] QueryPacket(string sql)
     {
-        var length = 1 + System.Text.Encoding.ASCII.GetByteCount(sql);
-        var packet = new byte[PacketHeader.Size + length];
-        new PacketHeader(length, 0).Write(packet);
-        packet[PacketHeader.Size] = (byte)Protocol.Commands.CommandCode.Query;
-        System.Text.Encoding.ASCII.GetBytes(sql, packet.AsSpan(PacketHeader.Size + 1));
-        return packet;
+        var packet = new ArrayBufferWriter<byte>();
+        PacketFramer.WritePacket(packet, [(byte)Protocol.Commands.CommandCode.Query, .. System.Text.Encoding.UTF8.GetBytes(sql)], 0);
+        return packet.WrittenSpan.ToArray();
     }
 
     /// <summary>Larger commands go the usual way: a lane copies each command into its send buffer.</summary>
@@ -84,8 +82,7 @@ internal sealed partial class ClientSession
             _laneCandidates = new PipelinedLane?[replicas.Count];
         for (var i = 0; i < replicas.Count; i++)
         {
-            var endpoint = replicas[i].Endpoint;
-            var eligible = endpoint.IsAvailable && endpoint.Config.Weight != 0 && endpoint.Health is not { IsOnline: false };
+            var eligible = replicas[i].Endpoint.InRotation;
             _laneCandidates[i] = eligible ? replicas[i].Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!) : null;
             if (eligible && _laneCandidates[i] is null)
                 return null;
@@ -234,7 +231,7 @@ internal sealed partial class ClientSession
         if (!ExecutePlanner.Plan(payload, statement, backendStatement, out var layout, out var rebuild) || !rebuild)
         {
             var copy = (byte[])packet.Clone();
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(PacketHeader.Size + 1), backendStatement.Id);
+            StatementIdField.Write(copy.AsSpan(PacketHeader.Size), backendStatement.Id);
             return copy;
         }
         var rebuilt = new ArrayBufferWriter<byte>(packet.Length + statement.Types!.Length);

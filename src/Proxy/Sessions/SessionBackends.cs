@@ -1,7 +1,5 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol;
-using Switchyard.Protocol.Commands;
 using Switchyard.Proxy.Backends;
 using Switchyard.Proxy.Hosting;
 using Switchyard.Proxy.Logging;
@@ -204,37 +202,8 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     }
 
     /// <summary>Makes the connection's schema and movable state the session's, sending only the difference.</summary>
-    private async ValueTask ApplyStateAsync(BackendConnection connection, CancellationToken cancellationToken)
-    {
-        if (connection.Schema != Schema)
-        {
-            if (Schema is null)
-            {
-                // No command unselects a database: start from a fresh connection state instead.
-                await context.PoolOf(connection.Endpoint).ResetAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var error = await connection.RunSimpleCommandAsync(CommandCode.InitDb, Encoding.UTF8.GetBytes(Schema), cancellationToken).ConfigureAwait(false);
-                if (error is not null)
-                    throw new SessionStateException(connection.Endpoint.Name, $"USE {Schema}", error);
-                connection.Schema = Schema;
-            }
-        }
-        if (ReferenceEquals(connection.AppliedState, State))
-            return;
-        var statements = SessionStateDiff.Statements(connection.AppliedState, State, CharsetNames.ForCollation(Collation));
-        foreach (var sql in statements)
-        {
-            var error = await connection.RunSimpleCommandAsync(CommandCode.Query, Encoding.UTF8.GetBytes(sql), cancellationToken).ConfigureAwait(false);
-            if (error is not null)
-            {
-                connection.MarkBroken(); // its state is unknown now: it is closed rather than reused
-                throw new SessionStateException(connection.Endpoint.Name, sql, error);
-            }
-        }
-        connection.AppliedState = State;
-    }
+    private ValueTask ApplyStateAsync(BackendConnection connection, CancellationToken cancellationToken) =>
+        context.PoolOf(connection.Endpoint).ApplyStateAsync(connection, Schema, State, Collation, cancellationToken);
 
     /// <summary>
     /// Updates pins, transaction state and movable state after a command ran on <see cref="Held"/>, then gives

@@ -31,9 +31,19 @@ public sealed class PipelinedLaneTests
     /// <summary>Reads until a lane is open on each replica for the client's profile and schema (the first reads go the
     /// usual way while the lanes open in the background).</summary>
     private static Task WarmUpAsync(SwitchyardServer server, MySqlConnection connection) =>
+        WarmUpAsync(server, () => Sql.ScalarAsync(connection, "SELECT 1"));
+
+    private static Task WarmUpAsync(SwitchyardServer server, RawMySqlClient client) =>
+        WarmUpAsync(server, async () =>
+        {
+            await client.QueryAsync("SELECT 1");
+            await client.ReadTextResultAsync();
+        });
+
+    private static Task WarmUpAsync(SwitchyardServer server, Func<Task> read) =>
         Poll.UntilAsync(async () =>
         {
-            await Sql.ScalarAsync(connection, "SELECT 1");
+            await read();
             return OpenLanes(server) >= 2;
         }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
 
@@ -96,12 +106,7 @@ public sealed class PipelinedLaneTests
         {
             for (var i = 0; i < 8; i++)
                 clients.Add(await RawMySqlClient.LoginAsync(port, "app", "app"));
-            await Poll.UntilAsync(async () =>
-            {
-                await clients[0].QueryAsync("SELECT 1");
-                await clients[0].ReadTextResultAsync();
-                return OpenLanes(server) >= 2;
-            }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+            await WarmUpAsync(server, clients[0]);
             var writesBefore = LaneWrites(server);
             var answersBefore = LaneAnswers(server);
 
@@ -292,12 +297,7 @@ public sealed class PipelinedLaneTests
         var port = server.MySqlEndPoint.Port;
         // Raw clients share one capability profile, so they share the lanes; the first reads open them.
         await using var victim = await RawMySqlClient.LoginAsync(port, "app", "app");
-        await Poll.UntilAsync(async () =>
-        {
-            await victim.QueryAsync("SELECT 1");
-            await victim.ReadTextResultAsync();
-            return OpenLanes(server) >= 2;
-        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+        await WarmUpAsync(server, victim);
 
         await using var stalled = await RawMySqlClient.LoginAsync(port, "app", "app");
         var before = LaneAnswers(server);
