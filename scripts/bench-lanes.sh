@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pipelined lanes on and off, side by side: two proxies from config/switchyard.yaml (both replicas), one with
 # routing.pipelined_lanes: 1 and one with 0, both warmed, then sysbench oltp_point_select in rounds of
-#   direct (replica1) -> lanes -> no lanes
+#   direct (replica1) -> lanes -> no lanes, or direct -> no lanes -> lanes (odd and even rounds)
 # and per round: throughput and its ratio to that round's direct run, p95, each proxy's CPU per statement and the
 # replicas' (both mariadbd processes, /proc/PID/stat). On a shared 2-core machine absolute numbers swing from minute
 # to minute, so the ratios of one round are the figures to compare (README, "Pipelined lanes").
@@ -10,6 +10,9 @@
 #   LANES_PS=disable LANES_THREADS=4 scripts/bench-lanes.sh
 # Settings: LANES_PS (auto | disable), LANES_THREADS (16), LANES_ROUNDS (3), LANES_TIME (6 s per run), LANES_WARMUP
 # (8 s per proxy, twice), LANES_PORT (6150: lanes proxy; +1 its HTTP, +2 the other proxy, +3 its HTTP).
+# The other proxy can be another build with lanes too, to compare two versions of the lanes:
+#   git worktree add /tmp/before REV && dotnet build /tmp/before/src/Proxy -c Release -o /tmp/before-bin
+#   LANES_OTHER_DLL=/tmp/before-bin/switchyard.dll LANES_OTHER_LANES=1 scripts/bench-lanes.sh
 # Needs the cluster of scripts/cluster.sh (started if nothing answers, and stopped again on exit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -37,13 +40,14 @@ for port in "$REPLICA1_PORT" "$REPLICA2_PORT"; do REPLICA_PIDS+=("$(sql "$port" 
 
 proxy_config() {   # proxy_config PORT LANES: config/switchyard.yaml with other listener ports and pipelined_lanes
     with_listeners config/switchyard.yaml "127.0.0.1:$1" "127.0.0.1:$(($1 + 1))" \
-        | sed "s|^\([ ]*\)pipelined_lanes:[ ]*[0-9]*|\1pipelined_lanes: $2|" >"$TMP/lanes-$2.yaml"
-    grep -q "^[ ]*pipelined_lanes: $2\b" "$TMP/lanes-$2.yaml" || die "config/switchyard.yaml has no routing.pipelined_lanes line"
-    echo "$TMP/lanes-$2.yaml"
+        | sed "s|^\([ ]*\)pipelined_lanes:[ ]*[0-9]*|\1pipelined_lanes: $2|" >"$TMP/proxy-$1.yaml"
+    grep -q "^[ ]*pipelined_lanes: $2\b" "$TMP/proxy-$1.yaml" || die "config/switchyard.yaml has no routing.pipelined_lanes line"
+    echo "$TMP/proxy-$1.yaml"
 }
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$LANES_PORT" 1)" "$TMP/lanes.log" "$LANES_PORT"
 LANES_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
-launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$(proxy_config "$USUAL_PORT" 0)" "$TMP/usual.log" "$USUAL_PORT"
+launch_proxy "${LANES_OTHER_DLL:-src/Proxy/bin/Release/net10.0/switchyard.dll}" "$(proxy_config "$USUAL_PORT" "${LANES_OTHER_LANES:-0}")" \
+    "$TMP/usual.log" "$USUAL_PORT"
 USUAL_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
 
 ticks() { local total=0 pid u s; for pid in "$@"; do read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"; total=$((total + u + s)); done; echo "$total"; }
@@ -64,9 +68,15 @@ printf '%-5s %9s | %9s %6s %7s %9s %11s | %9s %6s %7s %9s %11s\n' round direct "
     "usual qps" ratio "p95 ms" "proxy µs" "replicas µs"
 for round in $(seq 1 "$ROUNDS"); do
     read -r _ direct _ < <(sysbench_run "$REPLICA1_PORT" "$PS" "$TIME")
-    read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
-    read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
+    # Whichever proxy ran second in a round was seen to do better, whatever its build: they take turns.
+    if (( round % 2 )); then
+        read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
+        read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
+    else
+        read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
+        read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
+    fi
     awk -v r="$round" -v d="$direct" -v lq="$lq" -v lp="$lp" -v lc="$lc" -v lr="$lr" -v uq="$uq" -v up="$up" -v uc="$uc" -v ur="$ur" \
         'BEGIN { printf "%-5s %9.0f | %9.0f %6.2f %7s %9s %11s | %9.0f %6.2f %7s %9s %11s\n", r, d, lq, lq / d, lp, lc, lr, uq, uq / d, up, uc, ur }'
 done
-log "ps=$PS threads=$THREADS; direct = replica1 alone, the proxies spread over both replicas"
+log "ps=$PS threads=$THREADS; direct = replica1 alone, the proxies spread over both replicas; usual = ${LANES_OTHER_DLL:-this build} with pipelined_lanes: ${LANES_OTHER_LANES:-0}"
