@@ -46,8 +46,9 @@ internal sealed class BackendEndpoint(BackendConfig config)
     }
 
     /// <summary>False for a while after a connect to it failed, so reads skip it instead of paying a connect
-    /// timeout each (the health monitor replaces this with measured state).</summary>
-    public bool IsAvailable => Stopwatch.GetTimestamp() >= Volatile.Read(ref _unavailableUntil);
+    /// timeout each (the health monitor replaces this with measured state). Asked several times per read: a backend
+    /// never marked (the usual case) is answered without reading the clock.</summary>
+    public bool IsAvailable => Volatile.Read(ref _unavailableUntil) is var until && (until == 0 || Stopwatch.GetTimestamp() >= until);
 
     /// <summary>A replica reads may be sent to now: reachable, not weighted out, and not taken offline by the monitor.</summary>
     public bool InRotation => IsAvailable && Config.Weight != 0 && Health is not { IsOnline: false };

@@ -4,7 +4,9 @@ using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.PreparedStatements;
 using Switchyard.Protocol.Responses;
 using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Digests;
 using Switchyard.Proxy.Logging;
+using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Pipelining;
 using Switchyard.Proxy.Statements;
 using Switchyard.Routing.Classification;
@@ -54,10 +56,14 @@ internal sealed partial class ClientSession
 
     private LaneRequest Lane => _laneRequest ??= new LaneRequest { AbortClient = _client.Abort };
 
-    /// <summary>The lane to send a read to, or null when it must go the usual way.</summary>
+    /// <summary>The lane to send a read to, or null when it must go the usual way. A read whose consistency constrains
+    /// its replica (<paramref name="plan"/>: a write of the reader's to have applied, or a lag bound) may use the lane of
+    /// a replica that already meets it — the monitor's last measurement, or a position an earlier wait proved — chosen
+    /// by the balancing policy among those; it never waits on a lane: a read that would need a wait goes the usual way,
+    /// which does it.</summary>
     private async ValueTask<PipelinedLane?> LaneForAsync(StatementClassification statement, StatementPolicy policy, RouteTarget target, ReadPlan? plan)
     {
-        if (_context.Config.Routing.PipelinedLanes == 0 || target != RouteTarget.Replica || plan is not null || policy.Rule is not null
+        if (_context.Config.Routing.PipelinedLanes == 0 || target != RouteTarget.Replica || policy.Rule is not null
             || statement.Class != StatementClass.Read || statement.Flags != StatementFlags.None)
             return null;
         if (_backends.IsPinned || _backends.AutocommitOff || _backends.InTransaction || _context.Regions is not null || _context.BackendSet.WritersServeReads)
@@ -87,13 +93,22 @@ internal sealed partial class ClientSession
             if (eligible && _laneCandidates[i] is null)
                 return null;
         }
-        var chosen = _context.Replicas.Choose(0, out _);
+        var chosen = _context.Replicas.Choose(0, plan?.Requirement ?? ReadRequirement.None, out _);
         for (var i = 0; i < replicas.Count; i++)
         {
             if (ReferenceEquals(replicas[i], chosen))
                 return _laneCandidates[i];
         }
         return null;
+    }
+
+    /// <summary>A read served on a lane: counted with the statements, and a read-your-writes read that had a write to
+    /// wait for also with the decisions (its replica was known to have the write), as the usual way counts it.</summary>
+    private void RecordLaneRead(StatementClassification statement, long started, ConsistencyKind? level, ReadPlan? plan, DigestEntry? digest, bool isError)
+    {
+        if (plan is { Kind: ReadPlanKind.ReplicaAfterGtid, Requirement.Gtid: not null })
+            _context.Consistency.Metrics.Decision(RywDecision.ReplicaCaughtUp);
+        RecordQuery(statement, started, level, digest, isError, onLane: true);
     }
 
     /// <summary>Sends a COM_QUERY (whole in the client's buffer) on a lane. Not served: nothing reached the client and

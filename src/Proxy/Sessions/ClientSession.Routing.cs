@@ -103,7 +103,7 @@ internal sealed partial class ClientSession
             var (served, isError, laneEnd) = await QueryOnLaneAsync(lane, buffer).ConfigureAwait(false);
             if (served)
             {
-                RecordQuery(statement, started, level, policy.Digest, isError, onLane: true);
+                RecordLaneRead(statement, started, level, plan, policy.Digest, isError);
                 return laneEnd;
             }
         }

@@ -1,4 +1,5 @@
 using MySqlConnector;
+using Switchyard.IntegrationTests.Routing;
 using Switchyard.IntegrationTests.Support;
 using Switchyard.Proxy.Configuration;
 using static Switchyard.IntegrationTests.Consistency.ConsistencySupport;
@@ -52,6 +53,29 @@ public sealed class ConsistencyLevelTests : IClassFixture<DelayedReplicaFixture>
         Assert.DoesNotContain(Replica1, set);
         Assert.Contains(Replica2, tagged.Concat(set));
         Assert.Contains(Replica1, eventual); // the delayed replica is online and serves reads that allow it
+    }
+
+    [Fact]
+    public async Task WithLanesMaxLagReadsGoOnTheLaneOfAReplicaWithinTheBoundOnly()
+    {
+        const int reads = 60;
+        await using var server = await StartAsync(more: c => c with { Routing = c.Routing with { PipelinedLanes = 1 } });
+        await WaitForDelayVisibleAsync(server);
+        await using var connection = new MySqlConnection(Connect(server, null));
+        await connection.OpenAsync();
+        await Poll.UntilAsync(async () =>
+        {
+            await Sql.ScalarAsync(connection, "SELECT 1");
+            return PipelinedLaneTests.OpenLanes(server) >= 2;
+        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+        await Sql.ExecuteAsync(connection, "SET @@switchyard.consistency = 'max_lag=1'");
+        var onLanesBefore = PipelinedLaneTests.LaneAnswers(server);
+
+        var servers = await Routes.ServerIdsAsync(connection, reads);
+
+        // Only replica 2 is within a second: every read goes there, on its lane, none waits for replica 1's turn.
+        Assert.All(servers, id => Assert.Equal(Replica2, id));
+        Assert.Equal(reads, PipelinedLaneTests.LaneAnswers(server) - onLanesBefore);
     }
 
     [Fact]

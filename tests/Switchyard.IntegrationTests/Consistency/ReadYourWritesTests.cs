@@ -1,4 +1,5 @@
 using MySqlConnector;
+using Switchyard.IntegrationTests.Routing;
 using Switchyard.IntegrationTests.Support;
 using Switchyard.Proxy.Configuration;
 using Xunit.Abstractions;
@@ -110,6 +111,56 @@ public sealed class ReadYourWritesTests(ITestOutputHelper output) : IClassFixtur
         Assert.DoesNotContain(Replica1, servers);
         Assert.DoesNotContain(Replication.PrimaryServerId, otherServers);
         Routes.AssertSpreadOverBothReplicas(otherServers);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithLanesReadsAfterAWriteGoOnTheLaneOfAReplicaKnownToHaveItAndStillSeeIt(bool prepared)
+    {
+        const int rounds = 30, readsEach = 5;
+        await using var database = await TestDatabase.CreateAsync();
+        await CreateCounterAsync(database);
+        await using var server = await StartAsync(more: c => c with { Routing = c.Routing with { PipelinedLanes = 1 } });
+        await WaitForDelayVisibleAsync(server);
+        await using var connection = new MySqlConnection(Connect(server, database.Name, prepared ? "IgnorePrepare=false;" : ""));
+        await connection.OpenAsync();
+        await using var select = new MySqlCommand("SELECT v, @@server_id FROM c WHERE id = 1", connection);
+        if (prepared)
+            await select.PrepareAsync();
+        // Before the session's first write its reads are eventual: they open a lane on each replica.
+        await Poll.UntilAsync(async () =>
+        {
+            await ReadCounterAsync(connection, prepared: select);
+            return PipelinedLaneTests.OpenLanes(server) >= 2;
+        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+        var onLanesBefore = PipelinedLaneTests.LaneAnswers(server);
+        async Task<double> DecisionsAsync() =>
+            await MetricAsync(server, "switchyard_ryw_decisions_total{decision=\"waited\"}")
+            + await MetricAsync(server, "switchyard_ryw_decisions_total{decision=\"replica_caught_up\"}")
+            + await MetricAsync(server, "switchyard_ryw_decisions_total{decision=\"primary_fallback\"}");
+        var decisionsBefore = await DecisionsAsync();
+
+        var servers = new List<long>();
+        for (var i = 1; i <= rounds; i++)
+        {
+            await Sql.ExecuteAsync(connection, $"UPDATE c SET v = {i} WHERE id = 1");
+            for (var read = 1; read <= readsEach; read++)
+            {
+                var (value, serverId) = await ReadCounterAsync(connection, prepared: select);
+                Assert.True(value == i, $"round {i} read {read}: read {value} from server_id {serverId}");
+                servers.Add(serverId);
+            }
+        }
+
+        // Replica 1 is two seconds behind: never known to have a write this young, so never read from. The first read
+        // after a write may have to wait (the usual way) until replica 2 is known to have it; the others need no wait
+        // and go on replica 2's lane, each counted once with the read-your-writes decisions.
+        Assert.DoesNotContain(Replica1, servers);
+        var onLanes = PipelinedLaneTests.LaneAnswers(server) - onLanesBefore;
+        output.WriteLine($"{rounds * readsEach} reads after writes: {onLanes} on lanes; primary {servers.Count(s => s == Replication.PrimaryServerId)}, replica2 {servers.Count(s => s == Replica2)}");
+        Assert.True(onLanes >= rounds * (readsEach - 1), $"{onLanes} of {rounds * readsEach} reads after writes were served on lanes");
+        Assert.Equal(rounds * readsEach, await DecisionsAsync() - decisionsBefore);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class PipelinedLaneTests
         });
 
     /// <summary>Commands answered on the lanes of every replica.</summary>
-    private static long LaneAnswers(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Answered ?? 0);
+    internal static long LaneAnswers(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Answered ?? 0);
 
     /// <summary>Writes to the lanes of every replica.</summary>
     private static long LaneWrites(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Writes ?? 0);
@@ -26,7 +26,7 @@ public sealed class PipelinedLaneTests
     /// <summary>Commands waiting for their answers on the lanes of every replica.</summary>
     private static int Waiting(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Waiting ?? 0);
 
-    private static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
+    internal static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
 
     /// <summary>Reads until a lane is open on each replica for the client's profile and schema (the first reads go the
     /// usual way while the lanes open in the background).</summary>
