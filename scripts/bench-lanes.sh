@@ -13,6 +13,10 @@
 # The other proxy can be another build with lanes too, to compare two versions of the lanes:
 #   git worktree add /tmp/before REV && dotnet build /tmp/before/src/Proxy -c Release -o /tmp/before-bin
 #   LANES_OTHER_DLL=/tmp/before-bin/switchyard.dll LANES_OTHER_LANES=1 scripts/bench-lanes.sh
+# Another workload: LANES_WORKLOAD (an oltp_* sysbench workload; one that writes runs directly on the primary instead of
+# replica1) with LANES_SYSBENCH_OPTS, e.g. autocommit reads after writes, which read-your-writes constrains:
+#   LANES_WORKLOAD=oltp_read_write LANES_SYSBENCH_OPTS="--skip_trx=on --mysql-ignore-errors=1062,1213,1205,1020" scripts/bench-lanes.sh
+# ("lanes %" is the share of the statements each proxy served on lanes, from its /metrics.)
 # Needs the cluster of scripts/cluster.sh (started if nothing answers, and stopped again on exit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -30,6 +34,12 @@ WARMUP=${LANES_WARMUP:-8}
 LANES_PORT=${LANES_PORT:-6150}
 USUAL_PORT=$((LANES_PORT + 2))
 DB=sblanes
+SYSBENCH_WORKLOAD=${LANES_WORKLOAD:-oltp_point_select}
+SYSBENCH_OPTS=${LANES_SYSBENCH_OPTS:-}
+case $SYSBENCH_WORKLOAD in
+    oltp_point_select | oltp_read_only | select_random_*) DIRECT_PORT=$REPLICA1_PORT; DIRECT_NAME="replica1 alone" ;;
+    *) DIRECT_PORT=$PRIMARY_PORT; DIRECT_NAME="the primary (the workload writes)" ;;
+esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-lanes.XXXXXX")
 PIDS=()
 point_select_setup "$REPLICA1_PORT" "$REPLICA2_PORT"
@@ -52,31 +62,36 @@ USUAL_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
 
 ticks() { local total=0 pid u s; for pid in "$@"; do read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"; total=$((total + u + s)); done; echo "$total"; }
 
-measure() {   # measure PORT PID: prints "qps p95 proxy_us_per_statement replicas_us_per_statement"
-    local p0 r0 p1 r1 queries qps p95
-    p0=$(ticks "$2"); r0=$(ticks "${REPLICA_PIDS[@]}")
+# Statements the proxy listening on PORT served on its lanes so far (its HTTP listener is PORT + 1).
+lane_statements() {
+    curl -fsS "http://127.0.0.1:$(($1 + 1))/metrics" | awk '/^switchyard_backend_pipelined_statements_total/ { s += $2 } END { printf "%d\n", s }'
+}
+
+measure() {   # measure PORT PID: prints "qps p95 proxy_us_per_statement replicas_us_per_statement lanes_percent"
+    local p0 r0 l0 p1 r1 l1 queries qps p95
+    p0=$(ticks "$2"); r0=$(ticks "${REPLICA_PIDS[@]}"); l0=$(lane_statements "$1")
     read -r queries qps p95 < <(sysbench_run "$1" "$PS" "$TIME")
-    p1=$(ticks "$2"); r1=$(ticks "${REPLICA_PIDS[@]}")
-    awk -v q="$queries" -v hz="$(getconf CLK_TCK)" -v p="$((p1 - p0))" -v r="$((r1 - r0))" -v qps="$qps" -v p95="$p95" \
-        'BEGIN { printf "%s %s %.1f %.1f\n", qps, p95, p * 1e6 / hz / q, r * 1e6 / hz / q }'
+    p1=$(ticks "$2"); r1=$(ticks "${REPLICA_PIDS[@]}"); l1=$(lane_statements "$1")
+    awk -v q="$queries" -v hz="$(getconf CLK_TCK)" -v p="$((p1 - p0))" -v r="$((r1 - r0))" -v l="$((l1 - l0))" -v qps="$qps" -v p95="$p95" \
+        'BEGIN { printf "%s %s %.1f %.1f %.0f\n", qps, p95, p * 1e6 / hz / q, r * 1e6 / hz / q, 100 * l / q }'
 }
 
 log "warming both proxies (2 x $WARMUP s each)"
 for _ in 1 2; do sysbench_run "$LANES_PORT" "$PS" "$WARMUP" >/dev/null; sysbench_run "$USUAL_PORT" "$PS" "$WARMUP" >/dev/null; done
 
-printf '%-5s %9s | %9s %6s %7s %9s %11s | %9s %6s %7s %9s %11s\n' round direct "lanes qps" ratio "p95 ms" "proxy µs" "replicas µs" \
-    "usual qps" ratio "p95 ms" "proxy µs" "replicas µs"
+printf '%-5s %9s | %9s %6s %7s %9s %11s %7s | %9s %6s %7s %9s %11s %7s\n' round direct "lanes qps" ratio "p95 ms" "proxy µs" "replicas µs" \
+    "lanes %" "usual qps" ratio "p95 ms" "proxy µs" "replicas µs" "lanes %"
 for round in $(seq 1 "$ROUNDS"); do
-    read -r _ direct _ < <(sysbench_run "$REPLICA1_PORT" "$PS" "$TIME")
+    read -r _ direct _ < <(sysbench_run "$DIRECT_PORT" "$PS" "$TIME")
     # Whichever proxy ran second in a round was seen to do better, whatever its build: they take turns.
     if (( round % 2 )); then
-        read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
-        read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
+        read -r lq lp lc lr ll < <(measure "$LANES_PORT" "$LANES_PID")
+        read -r uq up uc ur ul < <(measure "$USUAL_PORT" "$USUAL_PID")
     else
-        read -r uq up uc ur < <(measure "$USUAL_PORT" "$USUAL_PID")
-        read -r lq lp lc lr < <(measure "$LANES_PORT" "$LANES_PID")
+        read -r uq up uc ur ul < <(measure "$USUAL_PORT" "$USUAL_PID")
+        read -r lq lp lc lr ll < <(measure "$LANES_PORT" "$LANES_PID")
     fi
-    awk -v r="$round" -v d="$direct" -v lq="$lq" -v lp="$lp" -v lc="$lc" -v lr="$lr" -v uq="$uq" -v up="$up" -v uc="$uc" -v ur="$ur" \
-        'BEGIN { printf "%-5s %9.0f | %9.0f %6.2f %7s %9s %11s | %9.0f %6.2f %7s %9s %11s\n", r, d, lq, lq / d, lp, lc, lr, uq, uq / d, up, uc, ur }'
+    awk -v r="$round" -v d="$direct" -v lq="$lq" -v lp="$lp" -v lc="$lc" -v lr="$lr" -v ll="$ll" -v uq="$uq" -v up="$up" -v uc="$uc" -v ur="$ur" -v ul="$ul" \
+        'BEGIN { printf "%-5s %9.0f | %9.0f %6.2f %7s %9s %11s %7s | %9.0f %6.2f %7s %9s %11s %7s\n", r, d, lq, lq / d, lp, lc, lr, ll, uq, uq / d, up, uc, ur, ul }'
 done
-log "ps=$PS threads=$THREADS; direct = replica1 alone, the proxies spread over both replicas; usual = ${LANES_OTHER_DLL:-this build} with pipelined_lanes: ${LANES_OTHER_LANES:-0}"
+log "$SYSBENCH_WORKLOAD ${SYSBENCH_OPTS:+($SYSBENCH_OPTS) }ps=$PS threads=$THREADS; direct = $DIRECT_NAME; usual = ${LANES_OTHER_DLL:-this build} with pipelined_lanes: ${LANES_OTHER_LANES:-0}"

@@ -1,6 +1,8 @@
 # Shared by bench-floor.sh and bench-lanes.sh (sourced after common.sh): a sysbench oltp_point_select database of
 # their own on the cluster, and its runs. The caller sets PRIMARY_PORT, DB, THREADS, TMP and PIDS, then calls
 # point_select_setup REPLICA_PORT... once; everything started is stopped (and the database dropped) on exit.
+# The runs are oltp_point_select unless the caller sets SYSBENCH_WORKLOAD (another oltp_* workload: the tables are
+# the same) and SYSBENCH_OPTS (more sysbench options, split on spaces).
 
 STARTED_CLUSTER=0
 
@@ -35,7 +37,9 @@ point_select_setup() {
 }
 
 sysbench_run() {   # sysbench_run PORT PS SECONDS: prints "queries qps p95_ms"
-    sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
+    local extra
+    read -r -a extra <<<"${SYSBENCH_OPTS:-}"
+    sysbench "${SYSBENCH_WORKLOAD:-oltp_point_select}" "${extra[@]}" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=app \
         --mysql-password=app --mysql-db="$DB" --tables=4 --table-size=10000 --db-ps-mode="$2" --threads="$THREADS" \
         --time="$3" --events=0 --report-interval=0 run >"$TMP/run.log" 2>&1 || { tail -5 "$TMP/run.log" >&2; die "sysbench failed on port $1"; }
     awk '/^ *queries:/ { q = $2; qps = $3; gsub(/\(/, "", qps) } /95th percentile:/ { p95 = $3 } END { print q, qps, p95 }' "$TMP/run.log"
