@@ -42,6 +42,7 @@ case $SYSBENCH_WORKLOAD in
 esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-lanes.XXXXXX")
 PIDS=()
+command -v curl >/dev/null || ensure_packages curl   # reads each proxy's /metrics
 point_select_setup "$REPLICA1_PORT" "$REPLICA2_PORT"
 log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
