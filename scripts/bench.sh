@@ -327,27 +327,26 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
 # holds steadier, so a single pair's ratio says more about that minute than about the proxy.
 MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us)
 print_median_table() {
-    local -a pair_rows=("${ROWS[@]}") combos=()
+    local -a combos=()
     local row key field combo
     declare -A seen=() values=()
-    for row in "${pair_rows[@]}"; do
+    for row in "${ROWS[@]}"; do
         key="${RES[$row,workload]} ${RES[$row,ps]} ${RES[$row,threads]}"
         [[ -n ${seen[$key]:-} ]] || { seen[$key]=1; combos+=("$key"); }
         for field in "${MEDIAN_FIELDS[@]}"; do values[$key,$field]+="${RES[$row,$field]:-} "; done
         values[$key,errors]+="${RES[$row,errors]} "
     done
-    ROWS=()
+    local -a medians=()
     for combo in "${combos[@]}"; do
         set -- $combo
         row="median:$1.$2.$3"
-        ROWS+=("$row")
+        medians+=("$row")
         RES[$row,workload]=$1; RES[$row,ps]=$2; RES[$row,threads]=$3
         for field in "${MEDIAN_FIELDS[@]}"; do RES[$row,$field]=$(median ${values[$combo,$field]}); done
         RES[$row,errors]=$(echo "${values[$combo,errors]}" | tr ' ' '\n' | sed '/^$/d' | sort -u | paste -sd' ')
         RES[$row,p_selects]=""
     done
-    print_table
-    ROWS=("${pair_rows[@]}")
+    print_table "${medians[@]}"
 }
 
 # The median of the numeric arguments ("-" and empty ones are skipped), "-" when there are none.
@@ -360,13 +359,15 @@ median() {
 
 ratio() { awk -v d="$1" -v p="$2" 'BEGIN { if (d > 0 && p > 0) printf "%.2f", p / d; else print "-" }'; }
 
-print_table() { print_table_padded | sed 's/ *$//'; }
-print_table_padded() {
+print_table() { print_table_padded "$@" | sed 's/ *$//'; }
+print_table_padded() {   # print_table_padded [ROW...]: the given rows of RES (default: every pair, ROWS)
     local spec header field row i widths=() line sep
+    local -a rows=("$@")
+    (($#)) || rows=("${ROWS[@]}")
     for i in "${!COLUMNS[@]}"; do
         spec=${COLUMNS[$i]}; header=${spec%%|*}; field=${spec#*|}
         widths[i]=${#header}
-        for row in "${ROWS[@]}"; do
+        for row in "${rows[@]}"; do
             line=${RES[$row,$field]:--}
             ((${#line} > widths[i])) && widths[i]=${#line}
         done
@@ -377,7 +378,7 @@ print_table_padded() {
         line+=$(printf '%-*s  ' "${widths[i]}" "$header"); sep+=$(printf '%*s  ' "${widths[i]}" '' | tr ' ' '-')
     done
     echo "$line"; echo "$sep"
-    for row in "${ROWS[@]}"; do
+    for row in "${rows[@]}"; do
         line=""
         for i in "${!COLUMNS[@]}"; do
             field=${COLUMNS[$i]#*|}

@@ -17,9 +17,9 @@ namespace Switchyard.Proxy.Pipelining;
 /// read loop. Commands that arrive while one is being answered leave together, in one write, when its answer is
 /// complete (see <see cref="Enqueue"/>). The server's thread then finds the next commands waiting when it finishes
 /// one, and the proxy reads several answers per wake-up, so both spend less CPU per statement than with one
-/// connection per statement (README, "Pipelined lanes"). Only commands whose answer depends on nothing but the connection's schema and session settings are sent
-/// here (see ClientSession.Pipelining.cs). A lane that fails hands every command still waiting back to its session, which
-/// sends it elsewhere when its client saw nothing of the answer.
+/// connection per statement (README, "Pipelined lanes"). Only commands whose answer depends on nothing but the
+/// connection's schema and session settings are sent here (see ClientSession.Pipelining.cs). A lane that fails hands
+/// every command still waiting back to its session, which sends it elsewhere when its client saw nothing of the answer.
 /// </summary>
 internal sealed class PipelinedLane
 {

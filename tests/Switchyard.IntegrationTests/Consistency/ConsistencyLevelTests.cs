@@ -63,11 +63,7 @@ public sealed class ConsistencyLevelTests : IClassFixture<DelayedReplicaFixture>
         await WaitForDelayVisibleAsync(server);
         await using var connection = new MySqlConnection(Connect(server, null));
         await connection.OpenAsync();
-        await Poll.UntilAsync(async () =>
-        {
-            await Sql.ScalarAsync(connection, "SELECT 1");
-            return PipelinedLaneTests.OpenLanes(server) >= 2;
-        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+        await PipelinedLaneTests.WarmUpAsync(server, connection);
         await Sql.ExecuteAsync(connection, "SET @@switchyard.consistency = 'max_lag=1'");
         var onLanesBefore = PipelinedLaneTests.LaneAnswers(server);
 

@@ -129,11 +129,7 @@ public sealed class ReadYourWritesTests(ITestOutputHelper output) : IClassFixtur
         if (prepared)
             await select.PrepareAsync();
         // Before the session's first write its reads are eventual: they open a lane on each replica.
-        await Poll.UntilAsync(async () =>
-        {
-            await ReadCounterAsync(connection, prepared: select);
-            return PipelinedLaneTests.OpenLanes(server) >= 2;
-        }, TimeSpan.FromSeconds(10), "a lane opens on both replicas");
+        await PipelinedLaneTests.WarmUpAsync(server, () => ReadCounterAsync(connection, prepared: select));
         var onLanesBefore = PipelinedLaneTests.LaneAnswers(server);
         async Task<double> DecisionsAsync() =>
             await MetricAsync(server, "switchyard_ryw_decisions_total{decision=\"waited\"}")

@@ -26,7 +26,7 @@ public sealed class PipelinedLaneTests
     /// <summary>Commands waiting for their answers on the lanes of every replica.</summary>
     private static int Waiting(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Waiting ?? 0);
 
-    internal static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
+    private static int OpenLanes(SwitchyardServer server) => server.Context.Pools.Values.Sum(p => p.Lanes?.Count ?? 0);
 
     /// <summary>Why a read may not have gone on a lane, for a failure message: each replica's rotation, health and lanes.</summary>
     private static string Describe(SwitchyardServer server) => string.Join("; ", server.Context.Pools.Values
@@ -35,7 +35,7 @@ public sealed class PipelinedLaneTests
 
     /// <summary>Reads until a lane is open on each replica for the client's profile and schema (the first reads go the
     /// usual way while the lanes open in the background).</summary>
-    private static Task WarmUpAsync(SwitchyardServer server, MySqlConnection connection) =>
+    internal static Task WarmUpAsync(SwitchyardServer server, MySqlConnection connection) =>
         WarmUpAsync(server, () => Sql.ScalarAsync(connection, "SELECT 1"));
 
     private static Task WarmUpAsync(SwitchyardServer server, RawMySqlClient client) =>
@@ -45,7 +45,7 @@ public sealed class PipelinedLaneTests
             await client.ReadTextResultAsync();
         });
 
-    private static Task WarmUpAsync(SwitchyardServer server, Func<Task> read) =>
+    internal static Task WarmUpAsync(SwitchyardServer server, Func<Task> read) =>
         Poll.UntilAsync(async () =>
         {
             await read();
