@@ -22,10 +22,15 @@
 #   scripts/bench-floor.sh                  10 s per run, 3 rounds, ps modes auto and disable, 16 threads
 #   FLOOR_TIME=5 FLOOR_ROUNDS=2 scripts/bench-floor.sh
 # Settings: FLOOR_TIME (10), FLOOR_ROUNDS (3), FLOOR_THREADS (16), FLOOR_PS_MODES ("auto disable"), FLOOR_WARMUP (5 s
-# per target before the first round), BENCH_BACKENDS=tcp|socket (how relays, HAProxy and proxy reach replica1),
-# FLOOR_HAPROXY (1; 0 leaves HAProxy out), FLOOR_PIPELINE_LANES (1; 0 leaves the pipelining relay out),
+# per target and ps mode before the first round), FLOOR_PROXY_WARMUP (25 s, the same for the proxy targets),
+# BENCH_BACKENDS=tcp|socket (how relays, HAProxy and proxy reach replica1), FLOOR_HAPROXY (1; 0 leaves HAProxy out),
+# FLOOR_PIPELINE_LANES (1; 0 leaves the pipelining relay out),
 # FLOOR_PROXY_LANES (1; 0 leaves the lanes target out), FLOOR_PORT (6140: relay; +1 proxy MySQL, +2 proxy HTTP,
 # +3 HAProxy, +4 epoll relay, +5 pipelining relay, +6/+7 the lanes proxy's MySQL/HTTP).
+# Another workload: FLOOR_WORKLOAD (an oltp_* sysbench workload) with FLOOR_SYSBENCH_OPTS. One that writes runs against
+# the primary instead of replica1 (direct, and behind the relays, HAProxy and the proxy), without the pipelining relay
+# and the lanes target (sharing a connection does not suit transactions): the floor of the one-to-one path, e.g.
+#   FLOOR_WORKLOAD=oltp_read_write FLOOR_PS_MODES=auto scripts/bench-floor.sh
 # Needs the cluster of scripts/cluster.sh (started if nothing answers).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -34,10 +39,17 @@ cd "$SWITCHYARD_ROOT"
 
 PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
 REPLICA_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+SYSBENCH_WORKLOAD=${FLOOR_WORKLOAD:-oltp_point_select}
+SYSBENCH_OPTS=${FLOOR_SYSBENCH_OPTS:-}
+# The server every target ends at: replica1 for reads, the primary for a workload that writes.
+TARGET_PORT=$REPLICA_PORT; TARGET_NAME=replica1
+workload_only_reads "$SYSBENCH_WORKLOAD" || { TARGET_PORT=$PRIMARY_PORT; TARGET_NAME=primary; }
 TIME=${FLOOR_TIME:-10}
 ROUNDS=${FLOOR_ROUNDS:-3}
 THREADS=${FLOOR_THREADS:-16}
 WARMUP=${FLOOR_WARMUP:-5}
+# The proxies compile their code paths during their first 20-30 s under load (.NET's tiered JIT).
+PROXY_WARMUP=${FLOOR_PROXY_WARMUP:-25}
 read -r -a PS_MODES <<<"${FLOOR_PS_MODES:-auto disable}"
 RELAY_PORT=${FLOOR_PORT:-6140}
 PROXY_PORT=$((RELAY_PORT + 1))
@@ -63,10 +75,14 @@ PIDS=()
 
 mkdir -p "$OUT"
 point_select_setup "$REPLICA_PORT"
-backend=$REPLICA_PORT
+backend=$TARGET_PORT
 if [[ $TRANSPORT == socket ]]; then
-    backend=$(sql "$REPLICA_PORT" -N -B -e "SELECT @@socket")
-    [[ -S $backend ]] || die "replica1 reports socket '$backend', which is not a socket on this machine"
+    backend=$(sql "$TARGET_PORT" -N -B -e "SELECT @@socket")
+    [[ -S $backend ]] || die "$TARGET_NAME reports socket '$backend', which is not a socket on this machine"
+fi
+if [[ $TARGET_NAME == primary ]]; then
+    log "$SYSBENCH_WORKLOAD writes: every target ends at the primary; the pipelining relay and the lanes target are left out"
+    PIPELINE_LANES=0; PROXY_LANES=0
 fi
 
 [[ $WITH_HAPROXY == 1 ]] && ensure_packages haproxy
@@ -74,7 +90,7 @@ log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
 dotnet build benchmarks/Switchyard.Benchmarks -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
 
-start_relay() {   # start_relay MODE PORT [ARG...]: a Switchyard.Benchmarks relay in front of replica1; its pid in STARTED_PID
+start_relay() {   # start_relay MODE PORT [ARG...]: a Switchyard.Benchmarks relay in front of the target; its pid in STARTED_PID
     DOTNET_NOLOGO=1 dotnet benchmarks/Switchyard.Benchmarks/bin/Release/net10.0/Switchyard.Benchmarks.dll "$1" "$2" "$backend" \
         "${@:3}" >"$TMP/$1.log" 2>&1 </dev/null &
     STARTED_PID=$!; PIDS+=("$STARTED_PID")
@@ -84,7 +100,11 @@ start_relay relay "$RELAY_PORT"; RELAY_PID=$STARTED_PID
 start_relay epoll-relay "$EPOLL_PORT"; EPOLL_PID=$STARTED_PID
 if ((PIPELINE_LANES > 0)); then start_relay pipeline-relay "$PIPELINE_PORT" "$PIPELINE_LANES"; PIPELINE_PID=$STARTED_PID; fi
 
-replica=127.0.0.1:$REPLICA_PORT; [[ $TRANSPORT == socket ]] && replica=$backend
+# The proxy has the primary and replica1; the target of the others over the chosen transport.
+primary=127.0.0.1:$PRIMARY_PORT replica=127.0.0.1:$REPLICA_PORT
+if [[ $TRANSPORT == socket ]]; then
+    if [[ $TARGET_NAME == primary ]]; then primary=$backend; else replica=$backend; fi
+fi
 proxy_yaml() {   # proxy_yaml PORT HTTP_PORT LANES
     cat <<YAML
 listeners:
@@ -99,14 +119,14 @@ monitor:
 routing:
   pipelined_lanes: $3
 YAML
-    users_and_backends_yaml "127.0.0.1:$PRIMARY_PORT" "$replica"
+    users_and_backends_yaml "$primary" "$replica"
 }
 proxy_yaml "$PROXY_PORT" "$HTTP_PORT" 0 >"$TMP/switchyard.yaml"
 launch_proxy src/Proxy/bin/Release/net10.0/switchyard.dll "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PROXY_PORT"
 PIDS+=("$PROXY_PID")
 
 TARGETS=(direct relay epoll)
-declare -A PORT_OF=([direct]=$REPLICA_PORT [relay]=$RELAY_PORT [epoll]=$EPOLL_PORT [proxy]=$PROXY_PORT)
+declare -A PORT_OF=([direct]=$TARGET_PORT [relay]=$RELAY_PORT [epoll]=$EPOLL_PORT [proxy]=$PROXY_PORT)
 declare -A PID_OF=([relay]=$RELAY_PID [epoll]=$EPOLL_PID [proxy]=$PROXY_PID)
 if ((PIPELINE_LANES > 0)); then
     TARGETS+=(pipeline)
@@ -125,7 +145,7 @@ defaults
     timeout server 1h
 listen mysql
     bind 127.0.0.1:$HAPROXY_PORT
-    server replica1 $([[ $TRANSPORT == socket ]] && echo "$backend" || echo "127.0.0.1:$REPLICA_PORT")
+    server $TARGET_NAME $([[ $TRANSPORT == socket ]] && echo "$backend" || echo "127.0.0.1:$TARGET_PORT")
 CFG
     haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 </dev/null &
     HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
@@ -147,7 +167,10 @@ fi
 : >"$OUT/runs.tsv"
 
 for ps in "${PS_MODES[@]}"; do
-    for target in "${TARGETS[@]}"; do sysbench_run "${PORT_OF[$target]}" "$ps" "$WARMUP" >/dev/null; done
+    for target in "${TARGETS[@]}"; do
+        warmup=$WARMUP; [[ $target == proxy || $target == lanes ]] && warmup=$PROXY_WARMUP
+        sysbench_run "${PORT_OF[$target]}" "$ps" "$warmup" >/dev/null
+    done
     for round in $(seq 1 "$ROUNDS"); do
         for target in "${TARGETS[@]}"; do
             before="0 0"; [[ -n ${PID_OF[$target]:-} ]] && { before=$(cpu_ticks "${PID_OF[$target]}") || die "$target exited"; }
@@ -167,7 +190,7 @@ done
 
 {
     echo
-    echo "Switchyard floor: oltp_point_select, $THREADS threads, $TIME s x $ROUNDS rounds, $(nproc) CPUs; ${TARGETS[*]:1} reach replica1 over $TRANSPORT"
+    echo "Switchyard floor: $SYSBENCH_WORKLOAD${SYSBENCH_OPTS:+ ($SYSBENCH_OPTS)}, $THREADS threads, $TIME s x $ROUNDS rounds, $(nproc) CPUs; ${TARGETS[*]:1} reach $TARGET_NAME over $TRANSPORT"
     echo
     awk -F'\t' -v targets="${TARGETS[*]}" '
         function median(list,   n, v, i, j, t) {

@@ -36,10 +36,8 @@ USUAL_PORT=$((LANES_PORT + 2))
 DB=sblanes
 SYSBENCH_WORKLOAD=${LANES_WORKLOAD:-oltp_point_select}
 SYSBENCH_OPTS=${LANES_SYSBENCH_OPTS:-}
-case $SYSBENCH_WORKLOAD in
-    oltp_point_select | oltp_read_only | select_random_*) DIRECT_PORT=$REPLICA1_PORT; DIRECT_NAME="replica1 alone" ;;
-    *) DIRECT_PORT=$PRIMARY_PORT; DIRECT_NAME="the primary (the workload writes)" ;;
-esac
+DIRECT_PORT=$REPLICA1_PORT; DIRECT_NAME="replica1 alone"
+workload_only_reads "$SYSBENCH_WORKLOAD" || { DIRECT_PORT=$PRIMARY_PORT; DIRECT_NAME="the primary (the workload writes)"; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-lanes.XXXXXX")
 PIDS=()
 command -v curl >/dev/null || ensure_packages curl   # reads each proxy's /metrics

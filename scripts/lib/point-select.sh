@@ -6,6 +6,14 @@
 
 STARTED_CLUSTER=0
 
+# workload_only_reads WORKLOAD: succeeds for the sysbench workloads that only read (a replica can serve them).
+workload_only_reads() {
+    case $1 in
+        oltp_point_select | oltp_read_only | select_random_*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 point_select_cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
