@@ -284,8 +284,10 @@ internal sealed class PipelinedLane
                         }
                         if (send)
                             _ = FlushLoopAsync();
-                        await FlushClientAsync(current).ConfigureAwait(false);
+                        // Counted before the client can have the answer: whoever reads the count after seeing it (the
+                        // tests, /metrics) must find it there.
                         _owner.CountAnswered();
+                        await FlushClientAsync(current).ConfigureAwait(false);
                         answered.Add((current, current.Discarding
                             ? new LaneResult(LaneStatus.ClientFailed, Failure: current.ClientFailure)
                             : new LaneResult(LaneStatus.Answered, _scanner.Status, _scanner.IsError, _scanner.Warnings, _scanner.PreparedStatementId, _scanner.PreparedParameterCount)));
