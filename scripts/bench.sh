@@ -322,13 +322,15 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,p_selects]=${RUN[selects]:-}
 }
 
-# With several pairs per combination, one more table: per combination, the median of every figure over its pairs.
+# With several pairs per combination, one more table: per combination, the median of every figure over its pairs
+# (errors: each pair's, in order).
 # The direct run's throughput swings by a third from minute to minute on a shared 2-core machine while the proxy's
 # holds steadier, so a single pair's ratio says more about that minute than about the proxy.
 MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us)
 print_median_table() {
     local -a combos=()
     local row key field combo
+    local -a errors
     declare -A seen=() values=()
     for row in "${ROWS[@]}"; do
         key="${RES[$row,workload]} ${RES[$row,ps]} ${RES[$row,threads]}"
@@ -343,7 +345,9 @@ print_median_table() {
         medians+=("$row")
         RES[$row,workload]=$1; RES[$row,ps]=$2; RES[$row,threads]=$3
         for field in "${MEDIAN_FIELDS[@]}"; do RES[$row,$field]=$(median ${values[$combo,$field]}); done
-        RES[$row,errors]=$(echo "${values[$combo,errors]}" | tr ' ' '\n' | sed '/^$/d' | sort -u | paste -sd' ')
+        # Errors are not averaged: each pair's, in the order the pairs ran.
+        read -r -a errors <<<"${values[$combo,errors]}"
+        RES[$row,errors]="${errors[*]}"
         RES[$row,p_selects]=""
     done
     print_table "${medians[@]}"
