@@ -50,26 +50,21 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
     private async Task<BackendConnection> ConnectCoreAsync(BackendEndpoint endpoint, ConnectionProfile profile, long started, CancellationToken cancellationToken)
     {
         var path = endpoint.Config.Socket;
-        var socket = path is null ? new Socket(SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var transport = path is null ? "TCP" : "Unix socket";
+        PacketChannel channel;
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connectTimeout.CancelAfter(timeouts.Connect);
             try
             {
-                if (path is null)
-                    await socket.ConnectAsync(endpoint.Config.Host, endpoint.Config.Port, connectTimeout.Token).ConfigureAwait(false);
-                else
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), connectTimeout.Token).ConfigureAwait(false);
+                channel = await ChannelConnector.ConnectAsync(endpoint.Config.Host, endpoint.Config.Port, path, connectTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                socket.Dispose();
                 throw new BackendUnavailableException(endpoint, $"{transport} connect timed out after {timeouts.Connect.TotalMilliseconds:0} ms");
             }
             catch (SocketException e)
             {
-                socket.Dispose();
                 var reason = e.SocketErrorCode switch
                 {
                     SocketError.ConnectionRefused => "connection refused",
@@ -84,7 +79,6 @@ internal sealed class BackendConnector(BackendCredentials credentials, BackendTi
             }
         }
 
-        var channel = new PacketChannel(socket);
         using var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         handshakeTimeout.CancelAfter(timeouts.Handshake);
         try

@@ -7,6 +7,9 @@ namespace Switchyard.Proxy.Hosting;
 /// 16 threads, text protocol), proxy CPU is about 53 µs per statement with inline completions and 76 µs
 /// without. The price is that session code must never block a thread (it does not: everything is async and
 /// logging is asynchronous). Operators can still override both values with the same environment variables.
+/// Clients and backend connections no longer use the engine by default: they run on the proxy's own loop
+/// (Transport/Epoll/EpollLoop.cs), which keeps the same model. The engine still serves the listener, the HTTP endpoint,
+/// the monitor, and every connection when SWITCHYARD_SOCKET_ENGINE=dotnet.
 /// </summary>
 internal static class SocketEngineTuning
 {

@@ -8,6 +8,7 @@ using Switchyard.Proxy.Logging;
 using Switchyard.Proxy.Metrics;
 using Switchyard.Proxy.Sessions;
 using Switchyard.Proxy.Transport;
+using Switchyard.Proxy.Transport.Epoll;
 
 namespace Switchyard.Proxy.Hosting;
 
@@ -95,6 +96,7 @@ public sealed class SwitchyardServer : IAsyncDisposable
 
         var server = new SwitchyardServer(context, listener, logger);
         Log.Listening(logger, server.MySqlEndPoint.ToString());
+        EpollLoop.Failed ??= e => Log.SocketLoopContinuationFailed(logger, e);
         try
         {
             var httpAddress = await ResolveAsync(config.HttpListener.Host, cancellationToken).ConfigureAwait(false);

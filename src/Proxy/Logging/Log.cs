@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Accepting a client connection failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Error, Message = "A continuation on the proxy's socket loop failed; the loop keeps serving the other connections")]
+    public static partial void SocketLoopContinuationFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Stopping: no new clients; {Sessions} sessions may finish their statements and transactions for up to {DrainSeconds} s (signal again to stop at once)")]
     public static partial void Draining(ILogger logger, int sessions, double drainSeconds);
 

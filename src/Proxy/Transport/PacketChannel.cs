@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Switchyard.Protocol.Framing;
+using Switchyard.Proxy.Transport.Epoll;
 
 namespace Switchyard.Proxy.Transport;
 
@@ -17,18 +18,27 @@ internal sealed class PacketChannel : IAsyncDisposable
     private const int MinimumReadSize = 4 * 1024;
 
     private readonly Socket _socket;
+    /// <summary>The proxy's own loop serving the socket (<see cref="EpollSocket.IsEnabled"/>), or null: .NET's engine.</summary>
+    private EpollSocket? _epoll;
     /// <summary>Null until an upgrade: then the stream the pipes use, which owns the socket.</summary>
     private Stream? _stream;
     private int _disposed;
 
     public PacketChannel(Socket socket)
+        : this(socket, EpollSocket.IsEnabled ? new EpollSocket(socket) : null)
+    {
+    }
+
+    /// <summary>For a socket already on the proxy's loop (connected through it), or null for .NET's engine.</summary>
+    public PacketChannel(Socket socket, EpollSocket? epoll)
     {
         _socket = socket;
+        _epoll = epoll;
         // Nagle applies to TCP only (a Unix socket has no such option).
         if (socket.ProtocolType == ProtocolType.Tcp)
             _socket.NoDelay = true;
-        Reader = new SocketPipeReader(socket, BufferSize, MinimumReadSize);
-        Writer = new SocketPipeWriter(socket, BufferSize);
+        Reader = new SocketPipeReader(socket, BufferSize, MinimumReadSize, epoll);
+        Writer = new SocketPipeWriter(socket, BufferSize, epoll);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
     }
 
@@ -59,6 +69,13 @@ internal sealed class PacketChannel : IAsyncDisposable
     {
         await Reader.CompleteAsync().ConfigureAwait(false);
         await Writer.CompleteAsync().ConfigureAwait(false);
+        if (_epoll is not null)
+        {
+            // The stream works on .NET's engine, with a blocking socket (NetworkStream refuses others).
+            _epoll.Dispose();
+            _epoll = null;
+            _socket.Blocking = true;
+        }
         _stream = await wrap(_stream ?? new NetworkStream(_socket, ownsSocket: true)).ConfigureAwait(false);
         Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
         Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: BufferSize, leaveOpen: true));
@@ -124,9 +141,14 @@ internal sealed class PacketChannel : IAsyncDisposable
         try
         {
             if (_stream is not null)
+            {
                 await _stream.DisposeAsync().ConfigureAwait(false);
+            }
             else
+            {
+                _epoll?.Dispose();
                 _socket.Dispose();
+            }
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -137,6 +159,7 @@ internal sealed class PacketChannel : IAsyncDisposable
     /// <summary>Aborts the connection at once (RST), e.g. when the peer hung.</summary>
     public void Abort()
     {
+        _epoll?.Dispose();
         try
         {
             _socket.LingerState = new LingerOption(true, 0);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Switchyard.Proxy.Transport.Epoll;
 
 namespace Switchyard.Proxy.Transport;
 
@@ -9,9 +10,9 @@ namespace Switchyard.Proxy.Transport;
 /// A <see cref="PipeWriter"/> that collects bytes in one contiguous buffer and sends them straight on the socket when
 /// flushed; a send the kernel takes at once (the usual case) completes without an async state machine. The
 /// counterpart of <see cref="SocketPipeReader"/>. The buffer is returned to the pool after each complete flush, so
-/// an idle connection holds none.
+/// an idle connection holds none. With an <see cref="EpollSocket"/> it sends through the proxy's own loop.
 /// </summary>
-internal sealed class SocketPipeWriter(Socket socket, int bufferSize) : PipeWriter
+internal sealed class SocketPipeWriter(Socket socket, int bufferSize, EpollSocket? epoll = null) : PipeWriter
 {
     private byte[]? _buffer;
     private int _length;
@@ -36,6 +37,8 @@ internal sealed class SocketPipeWriter(Socket socket, int bufferSize) : PipeWrit
         ObjectDisposedException.ThrowIf(_completed, this);
         if (_length == 0)
             return new(default(FlushResult));
+        if (epoll is not null)
+            return FlushOnLoop(cancellationToken);
         ValueTask<int> send;
         try
         {
@@ -53,6 +56,33 @@ internal sealed class SocketPipeWriter(Socket socket, int bufferSize) : PipeWrit
             return FlushPendingAsync(sent, null, cancellationToken);
         ReleaseBuffer();
         return new(default(FlushResult));
+    }
+
+    private ValueTask<FlushResult> FlushOnLoop(CancellationToken cancellationToken)
+    {
+        if (epoll!.TrySend(_buffer.AsSpan(0, _length), out var sent, out var error))
+        {
+            ReleaseBuffer();
+            return new(default(FlushResult));
+        }
+        if (error is not null)
+            throw WriteFailed(error);
+        return FlushRestOnLoopAsync(sent, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> FlushRestOnLoopAsync(int sent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await epoll!.SendAsync(_buffer.AsMemory(sent, _length - sent), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw WriteFailed(e);
+        }
+        ReleaseBuffer();
+        return default;
     }
 
     public override void CancelPendingFlush()

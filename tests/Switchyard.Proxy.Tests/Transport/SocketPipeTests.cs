@@ -3,15 +3,21 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Switchyard.Proxy.Transport;
+using Switchyard.Proxy.Transport.Epoll;
 
 namespace Switchyard.Proxy.Tests.Transport;
 
 /// <summary>The socket pipes keep the PipeReader/PipeWriter contract the data path relies on: what is examined, what
-/// is consumed, cancellation without losing bytes, the peer closing, and buffers that grow.</summary>
-public sealed class SocketPipeTests : IAsyncLifetime
+/// is consumed, cancellation without losing bytes, the peer closing, and buffers that grow; on .NET's socket engine
+/// and on the proxy's own loop (<see cref="EpollSocket"/>), which must behave the same.</summary>
+public abstract class SocketPipeTests : IAsyncLifetime
 {
     private Socket _local = null!;
     private Socket _peer = null!;
+    private EpollSocket? _epoll;
+
+    /// <summary>Whether the pipes under test run on the proxy's loop rather than .NET's engine.</summary>
+    protected abstract bool OnLoop { get; }
 
     public async Task InitializeAsync()
     {
@@ -20,18 +26,29 @@ public sealed class SocketPipeTests : IAsyncLifetime
         listener.Listen(1);
         _local = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var accept = listener.AcceptAsync();
-        await _local.ConnectAsync(listener.LocalEndPoint!);
+        if (OnLoop)
+        {
+            _epoll = new EpollSocket(_local);
+            await _epoll.ConnectAsync(listener.LocalEndPoint!, CancellationToken.None);
+        }
+        else
+        {
+            await _local.ConnectAsync(listener.LocalEndPoint!);
+        }
         _peer = await accept;
     }
 
     public Task DisposeAsync()
     {
+        _epoll?.Dispose();
         _local.Dispose();
         _peer.Dispose();
         return Task.CompletedTask;
     }
 
-    private SocketPipeReader Reader(int bufferSize = 16, int minimumReadSize = 8) => new(_local, bufferSize, minimumReadSize);
+    private SocketPipeReader Reader(int bufferSize = 16, int minimumReadSize = 8) => new(_local, bufferSize, minimumReadSize, _epoll);
+
+    private SocketPipeWriter Writer(int bufferSize = 16) => new(_local, bufferSize, _epoll);
 
     private Task SendAsync(params byte[] bytes) => _peer.SendAsync(bytes, SocketFlags.None);
 
@@ -158,12 +175,13 @@ public sealed class SocketPipeTests : IAsyncLifetime
         await SendAsync(1, 2);
         _peer.Shutdown(SocketShutdown.Send);
 
-        var result = await ReadAtLeastAsync(reader, 3);
+        // The bytes and the end of the stream may come with one edge: the end must still be seen.
+        var result = await ReadAtLeastAsync(reader, 3).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(result.IsCompleted);
         Assert.Equal(new byte[] { 1, 2 }, result.Buffer.ToArray());
         reader.AdvanceTo(result.Buffer.End);
-        var end = await reader.ReadAsync();
+        var end = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(end.IsCompleted);
         Assert.True(end.Buffer.IsEmpty);
     }
@@ -196,7 +214,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task TheWriterSendsWhatWasWrittenWhenFlushedAndCountsWhatIsNot()
     {
-        var writer = new SocketPipeWriter(_local, bufferSize: 16);
+        var writer = Writer();
         writer.Write(new byte[] { 1, 2, 3 });
         writer.Write(Enumerable.Repeat((byte)4, 40).ToArray()); // larger than the first buffer
 
@@ -212,7 +230,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task CompletingTheWriterSendsWhatIsStillBuffered()
     {
-        var writer = new SocketPipeWriter(_local, bufferSize: 16);
+        var writer = Writer();
         writer.Write(new byte[] { 8, 9 });
 
         await writer.CompleteAsync();
@@ -225,7 +243,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task FlushingToAPeerThatResetTheConnectionFailsWithAnIOException()
     {
-        var writer = new SocketPipeWriter(_local, bufferSize: 16);
+        var writer = Writer();
         _peer.LingerState = new LingerOption(true, 0);
         _peer.Close();
 
@@ -240,4 +258,65 @@ public sealed class SocketPipeTests : IAsyncLifetime
         });
         Assert.Contains("Unable to write data to the transport connection", error.Message);
     }
+
+    [Fact]
+    public async Task EveryMessageOfAQuickExchangeWakesTheReader()
+    {
+        // A reader that waits right after a short read relies on the next edge: none may be lost between the read and
+        // the wait, however the peer's bytes and the reader's calls interleave.
+        var reader = Reader(bufferSize: 64, minimumReadSize: 16);
+        var writer = Writer();
+        var peerReader = new SocketPipeReader(_peer, 64, 16);
+        for (var i = 0; i < 2000; i++)
+        {
+            await SendAsync((byte)i);
+            var message = await ReadAtLeastAsync(reader, 1).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(new[] { (byte)i }, message.Buffer.ToArray());
+            reader.AdvanceTo(message.Buffer.End);
+            writer.Write(new[] { (byte)i });
+            await writer.FlushAsync();
+            var echo = await ReadAtLeastAsync(peerReader, 1).WaitAsync(TimeSpan.FromSeconds(10));
+            peerReader.AdvanceTo(echo.Buffer.End);
+        }
+    }
+
+    [Fact]
+    public async Task AFlushWaitsWhileThePeerDoesNotReadAndEndsWhenItDoes()
+    {
+        var writer = Writer();
+        var sent = Enumerable.Range(0, 16 * 1024 * 1024).Select(i => (byte)(i * 31 + (i >> 12))).ToArray();
+        writer.Write(sent);
+
+        var flush = writer.FlushAsync().AsTask();
+        Assert.False(flush.IsCompleted, "16 MiB do not fit into the socket buffers of a peer that reads nothing");
+        var peer = new SocketPipeReader(_peer, 64 * 1024, 16 * 1024);
+        var received = await ReadAtLeastAsync(peer, sent.Length).WaitAsync(TimeSpan.FromSeconds(30));
+        await flush.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(sent, received.Buffer.ToArray());
+        Assert.Equal(0, writer.UnflushedBytes);
+    }
+
+    [Fact]
+    public async Task AReadPendingWhenTheConnectionIsClosedFailsInsteadOfHanging()
+    {
+        var reader = Reader();
+        var pending = reader.ReadAsync().AsTask();
+        Assert.False(pending.IsCompleted);
+
+        _epoll?.Dispose();
+        _local.Dispose();
+
+        await Assert.ThrowsAsync<IOException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
+
+public sealed class SocketPipeOnEngineTests : SocketPipeTests
+{
+    protected override bool OnLoop => false;
+}
+
+public sealed class SocketPipeOnLoopTests : SocketPipeTests
+{
+    protected override bool OnLoop => true;
 }

@@ -1,0 +1,287 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static Switchyard.Proxy.Transport.Epoll.LinuxSocketCalls;
+
+namespace Switchyard.Proxy.Transport.Epoll;
+
+/// <summary>
+/// A connected (or connecting) socket served by an <see cref="EpollLoop"/> instead of .NET's socket engine: recv and
+/// send are called directly on the non-blocking descriptor, and only an EAGAIN waits, for the loop's next edge.
+/// After a read shorter than its buffer the socket is known to be empty, so the next read waits for the edge without
+/// asking the kernel first. One reader and one writer at a time, as with the pipes above it. The descriptor is used
+/// under the socket's SafeHandle reference count, so a concurrent close never lets a call reach a reused descriptor.
+/// .NET's own async operations must never be used on the socket: they would register it with the engine too.
+/// </summary>
+internal sealed class EpollSocket : IDisposable
+{
+    private const string EngineVariable = "SWITCHYARD_SOCKET_ENGINE";
+
+    private readonly Socket _socket;
+    private readonly SafeSocketHandle _handle;
+    private readonly EpollLoop _loop;
+    private readonly ReadinessSignal _readable = new();
+    private readonly ReadinessSignal _writable = new();
+    /// <summary>The last recv returned less than asked (or EAGAIN): nothing more until the next edge.</summary>
+    private bool _drained;
+    /// <summary>An edge said the peer closed (or the connection failed). A short read does not drain that: the end of
+    /// the stream (or the error) is still to be read, and no further edge will announce it.</summary>
+    private volatile bool _hangup;
+    private int _disposed;
+
+    /// <summary>Whether the data path uses the proxy's loop: on Linux unless SWITCHYARD_SOCKET_ENGINE=dotnet asks for
+    /// .NET's socket engine (for comparison, or as a way out should the loop misbehave somewhere).</summary>
+    public static bool IsEnabled { get; } = OperatingSystem.IsLinux()
+        && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
+
+    public EpollSocket(Socket socket)
+    {
+        _socket = socket;
+        _socket.Blocking = false;
+        _handle = socket.SafeHandle;
+        _loop = EpollLoop.Next();
+        _loop.Register(this, (int)_handle.DangerousGetHandle());
+    }
+
+    /// <summary>The loop's key for this socket (slot and generation).</summary>
+    public ulong Key { get; internal set; }
+
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Called by the loop with the events of one edge.</summary>
+    internal void OnEvents(uint events)
+    {
+        if ((events & (EpollRdHup | EpollHup | EpollErr)) != 0)
+            _hangup = true;
+        if ((events & (EpollIn | EpollRdHup | EpollHup | EpollErr)) != 0)
+            _readable.Signal();
+        if ((events & (EpollOut | EpollHup | EpollErr)) != 0)
+            _writable.Signal();
+    }
+
+    /// <summary>Receives what is there, up to the buffer's size; 0 when the peer closed. Waits only when nothing is.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // After a short read the socket was empty: wait for the next edge instead of asking the kernel again.
+        if (!_drained || _hangup || _readable.IsSignaled)
+        {
+            if (TryReceive(buffer.Span, out var received, out var error))
+                return new(received);
+            if (error is not null)
+                return ValueTask.FromException<int>(error);
+        }
+        return ReceiveAfterWaitAsync(buffer, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceiveAfterWaitAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        CancellationTokenRegistration registration = default;
+        try
+        {
+            while (true)
+            {
+                if (Arm(_readable))
+                {
+                    if (cancellationToken.CanBeCanceled && registration == default)
+                        registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._readable.Cancel(), this);
+                    if (!await _readable.Wait.ConfigureAwait(false))
+                        ThrowEndedWait(cancellationToken);
+                }
+                if (TryReceive(buffer.Span, out var received, out var error))
+                    return received;
+                if (error is not null)
+                    throw error;
+            }
+        }
+        finally
+        {
+            registration.Unregister();
+        }
+    }
+
+    private bool TryReceive(Span<byte> buffer, out int received, out SocketException? error)
+    {
+        _readable.Consume();
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            while (true)
+            {
+                var n = recv((int)_handle.DangerousGetHandle(), ref MemoryMarshal.GetReference(buffer), buffer.Length, 0);
+                if (n >= 0)
+                {
+                    received = (int)n;
+                    _drained = n < buffer.Length;
+                    error = null;
+                    return true;
+                }
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                    continue;
+                received = 0;
+                _drained = true;
+                error = errno == EAgain ? null : Error(errno);
+                return false;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            received = 0;
+            error = new SocketException((int)SocketError.OperationAborted);
+            return false;
+        }
+        finally
+        {
+            if (added)
+                _handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Sends as much of <paramref name="buffer"/> as the kernel takes now; false with no error when it took
+    /// less than all (the rest waits for <see cref="SendAsync"/>).</summary>
+    public bool TrySend(ReadOnlySpan<byte> buffer, out int sent, out SocketException? error)
+    {
+        _writable.Consume();
+        sent = 0;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            while (sent < buffer.Length)
+            {
+                var rest = buffer[sent..];
+                var n = send((int)_handle.DangerousGetHandle(), ref MemoryMarshal.GetReference(rest), rest.Length, MsgNoSignal);
+                if (n >= 0)
+                {
+                    sent += (int)n;
+                    continue;
+                }
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                    continue;
+                error = errno == EAgain ? null : Error(errno);
+                return false;
+            }
+            error = null;
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            error = new SocketException((int)SocketError.OperationAborted);
+            return false;
+        }
+        finally
+        {
+            if (added)
+                _handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="buffer"/>, waiting for room as long as the peer does not read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        CancellationTokenRegistration registration = default;
+        try
+        {
+            while (true)
+            {
+                if (TrySend(buffer.Span, out var sent, out var error))
+                    return;
+                if (error is not null)
+                    throw error;
+                buffer = buffer[sent..];
+                if (!Arm(_writable))
+                    continue;
+                if (cancellationToken.CanBeCanceled && registration == default)
+                    registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._writable.Cancel(), this);
+                if (!await _writable.Wait.ConfigureAwait(false))
+                    ThrowEndedWait(cancellationToken);
+            }
+        }
+        finally
+        {
+            registration.Unregister();
+        }
+    }
+
+    /// <summary>Connects without .NET's engine: a non-blocking connect, then the loop's writable edge.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _socket.Connect(endPoint);
+            return;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress)
+        {
+            // In progress: its outcome comes with the socket becoming writable.
+        }
+        CancellationTokenRegistration registration = default;
+        try
+        {
+            while (!_socket.Poll(0, SelectMode.SelectWrite) && !_socket.Poll(0, SelectMode.SelectError))
+            {
+                if (!Arm(_writable))
+                    continue;
+                if (cancellationToken.CanBeCanceled && registration == default)
+                    registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._writable.Cancel(), this);
+                if (!await _writable.Wait.ConfigureAwait(false))
+                    ThrowEndedWait(cancellationToken);
+            }
+        }
+        finally
+        {
+            registration.Unregister();
+        }
+        if (_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is int code and not 0)
+            throw new SocketException(code);
+    }
+
+    /// <summary><see cref="ReadinessSignal.TryArm"/>, and a wait armed after <see cref="Dispose"/> (which nobody would
+    /// end any more: the socket left the loop) ends at once.</summary>
+    private bool Arm(ReadinessSignal signal)
+    {
+        if (!signal.TryArm())
+            return false;
+        if (IsDisposed)
+            signal.Cancel();
+        return true;
+    }
+
+    private void ThrowEndedWait(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Only the token and Dispose end a wait: this is Dispose.
+        throw new SocketException((int)SocketError.OperationAborted);
+    }
+
+    /// <summary>Leaves the loop (call before the descriptor is closed); a read or write waiting ends with
+    /// OperationAborted, as a disposed socket's would on .NET's engine.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            _loop.Unregister(this, (int)_handle.DangerousGetHandle());
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed already: the kernel took it out of the epoll set with its last descriptor.
+        }
+        finally
+        {
+            if (added)
+                _handle.DangerousRelease();
+        }
+        _readable.Cancel();
+        _writable.Cancel();
+    }
+}
