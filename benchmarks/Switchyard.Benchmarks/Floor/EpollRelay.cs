@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using static Switchyard.Benchmarks.Floor.Libc;
+using static Switchyard.Proxy.Transport.Epoll.LinuxSocketCalls;
 
 namespace Switchyard.Benchmarks.Floor;
 

@@ -1,21 +1,13 @@
 using System.Runtime.InteropServices;
+using static Switchyard.Proxy.Transport.Epoll.LinuxSocketCalls;
 
 namespace Switchyard.Benchmarks.Floor;
 
-/// <summary>The C library calls the epoll-based floor relays make directly, without .NET's socket engine.</summary>
+/// <summary>The C library calls the epoll-based floor relays make directly, without .NET's socket engine: the proxy's
+/// own (<see cref="Switchyard.Proxy.Transport.Epoll.LinuxSocketCalls"/>), and poll, with helpers around them.</summary>
 internal static partial class Libc
 {
-    public const uint EpollIn = 0x001, EpollRdHup = 0x2000;
-    public const int EpollCtlAdd = 1, EpollCtlDel = 2;
-    public const int EAgain = 11, EIntr = 4;
     public const short PollOut = 0x004;
-
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    public struct EpollEvent
-    {
-        public uint Events;
-        public ulong Data;
-    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -24,21 +16,6 @@ internal static partial class Libc
         public short Events;
         public short Revents;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int epoll_create1(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int epoll_ctl(int epfd, int op, int fd, ref EpollEvent ev);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int epoll_wait(int epfd, [Out] EpollEvent[] events, int maxEvents, int timeout);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint recv(int fd, ref byte buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial nint send(int fd, ref byte buffer, nint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int poll(ref PollFd fds, nuint count, int timeout);
@@ -70,7 +47,7 @@ internal static partial class Libc
     /// <summary>Waits for ready descriptors; 0 after an interrupted wait.</summary>
     public static int Wait(int epoll, EpollEvent[] events)
     {
-        var ready = epoll_wait(epoll, events, events.Length, -1);
+        var ready = epoll_wait(epoll, ref events[0], events.Length, -1);
         if (ready >= 0)
             return ready;
         if (Marshal.GetLastPInvokeError() == EIntr)

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
 using static Switchyard.Benchmarks.Floor.Libc;
+using static Switchyard.Proxy.Transport.Epoll.LinuxSocketCalls;
 
 namespace Switchyard.Benchmarks.Floor;
 

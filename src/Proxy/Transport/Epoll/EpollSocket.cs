@@ -82,13 +82,8 @@ internal sealed class EpollSocket : IDisposable
         {
             while (true)
             {
-                if (Arm(_readable))
-                {
-                    if (cancellationToken.CanBeCanceled && registration == default)
-                        registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._readable.Cancel(), this);
-                    if (!await _readable.Wait.ConfigureAwait(false))
-                        ThrowEndedWait(cancellationToken);
-                }
+                if (!await WaitForEdgeAsync(_readable, cancellationToken, ref registration).ConfigureAwait(false))
+                    ThrowEndedWait(cancellationToken);
                 if (TryReceive(buffer.Span, out var received, out var error))
                     return received;
                 if (error is not null)
@@ -194,11 +189,7 @@ internal sealed class EpollSocket : IDisposable
                 if (error is not null)
                     throw error;
                 buffer = buffer[sent..];
-                if (!Arm(_writable))
-                    continue;
-                if (cancellationToken.CanBeCanceled && registration == default)
-                    registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._writable.Cancel(), this);
-                if (!await _writable.Wait.ConfigureAwait(false))
+                if (!await WaitForEdgeAsync(_writable, cancellationToken, ref registration).ConfigureAwait(false))
                     ThrowEndedWait(cancellationToken);
             }
         }
@@ -226,11 +217,7 @@ internal sealed class EpollSocket : IDisposable
         {
             while (!_socket.Poll(0, SelectMode.SelectWrite) && !_socket.Poll(0, SelectMode.SelectError))
             {
-                if (!Arm(_writable))
-                    continue;
-                if (cancellationToken.CanBeCanceled && registration == default)
-                    registration = cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!)._writable.Cancel(), this);
-                if (!await _writable.Wait.ConfigureAwait(false))
+                if (!await WaitForEdgeAsync(_writable, cancellationToken, ref registration).ConfigureAwait(false))
                     ThrowEndedWait(cancellationToken);
             }
         }
@@ -242,15 +229,20 @@ internal sealed class EpollSocket : IDisposable
             throw new SocketException(code);
     }
 
-    /// <summary><see cref="ReadinessSignal.TryArm"/>, and a wait armed after <see cref="Dispose"/> (which nobody would
-    /// end any more: the socket left the loop) ends at once.</summary>
-    private bool Arm(ReadinessSignal signal)
+    /// <summary>Waits for the next edge of <paramref name="signal"/>: true at once when one came since the last try,
+    /// false when the token or <see cref="Dispose"/> ended the wait. The token is registered once per operation (in
+    /// <paramref name="registration"/>, which the caller unregisters), after arming: a token canceled in between runs
+    /// the callback at once, which ends the wait. A wait armed after Dispose, which nobody would end any more (the
+    /// socket left the loop), ends at once too.</summary>
+    private ValueTask<bool> WaitForEdgeAsync(ReadinessSignal signal, CancellationToken cancellationToken, ref CancellationTokenRegistration registration)
     {
         if (!signal.TryArm())
-            return false;
+            return new(true);
         if (IsDisposed)
             signal.Cancel();
-        return true;
+        if (cancellationToken.CanBeCanceled && registration == default)
+            registration = cancellationToken.UnsafeRegister(static state => ((ReadinessSignal)state!).Cancel(), signal);
+        return signal.Wait;
     }
 
     private void ThrowEndedWait(CancellationToken cancellationToken)
