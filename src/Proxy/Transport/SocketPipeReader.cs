@@ -33,7 +33,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return TryRead(out var result) ? new(result) : ReceiveAsync(cancellationToken);
+        return TryRead(out var result) ? new(result) : epoll is null ? ReceiveAsync(cancellationToken) : ReceiveOnLoopAsync(cancellationToken);
     }
 
     public override bool TryRead(out ReadResult result)
@@ -71,6 +71,11 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     public override void CancelPendingRead()
     {
         Volatile.Write(ref _cancelRequested, 1);
+        if (epoll is not null)
+        {
+            epoll.CancelRead();
+            return;
+        }
         try
         {
             Volatile.Read(ref _readCancellation).Cancel();
@@ -89,6 +94,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
         if (!_receiving)
             ReleaseBuffer();
         _readCancellation.Dispose();
+        _watchedRegistration.Unregister();
     }
 
     private ReadOnlySequence<byte> Buffered => _buffer is null ? ReadOnlySequence<byte>.Empty : new(_buffer, _start, _end - _start);
@@ -124,9 +130,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
         _receiving = true;
         try
         {
-            received = epoll is null
-                ? await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _readCancellation.Token).ConfigureAwait(false)
-                : await epoll.ReceiveAsync(_buffer.AsMemory(_end), _readCancellation.Token).ConfigureAwait(false);
+            received = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _readCancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -138,7 +142,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
         }
         catch (SocketException e)
         {
-            throw new IOException($"Unable to read data from the transport connection: {e.Message}.", e);
+            throw ReadFailed(e);
         }
         finally
         {
@@ -147,6 +151,11 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
             if (_completed)
                 ReleaseBuffer();
         }
+        return Received(received);
+    }
+
+    private ReadResult Received(int received)
+    {
         ObjectDisposedException.ThrowIf(_completed, this);
         if (received == 0)
             _peerClosed = true;
@@ -156,6 +165,66 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
             ReleaseBuffer();
         return new ReadResult(Buffered, isCanceled: false, isCompleted: _peerClosed);
     }
+
+    /// <summary>The caller's token of the reads on the loop, watched by one registration kept from read to read (a
+    /// session passes the same token every time) instead of one per wait.</summary>
+    private CancellationToken _watchedToken;
+    private CancellationTokenRegistration _watchedRegistration;
+
+    private static readonly Func<object, bool> LoopReadCanceled = static state =>
+    {
+        var reader = (SocketPipeReader)state;
+        return Volatile.Read(ref reader._cancelRequested) == 1 || reader._watchedToken.IsCancellationRequested;
+    };
+
+    /// <summary><see cref="ReceiveAsync"/> on the proxy's loop: the wait is the loop's, and cancellation
+    /// (<see cref="CancelPendingRead"/>, the token) ends it directly, without a CancellationTokenSource per read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadResult> ReceiveOnLoopAsync(CancellationToken cancellationToken)
+    {
+        if (_receiving)
+            throw new InvalidOperationException("a read is already pending on this connection");
+        MakeRoom();
+        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+            return new ReadResult(Buffered, isCanceled: true, isCompleted: false);
+        int received;
+        var afterWait = false;
+        _receiving = true;
+        try
+        {
+            while (!epoll!.TryReceive(_buffer.AsSpan(_end), afterWait, out received, out var error))
+            {
+                if (error is not null)
+                    throw ReadFailed(error);
+                if (!cancellationToken.Equals(_watchedToken))
+                {
+                    _watchedRegistration.Unregister();
+                    _watchedToken = cancellationToken;
+                    _watchedRegistration = cancellationToken.CanBeCanceled
+                        ? cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!).CancelRead(), epoll)
+                        : default;
+                }
+                afterWait = await epoll.WaitReadableAsync(LoopReadCanceled, this).ConfigureAwait(false);
+                if (afterWait)
+                    continue;
+                // Ended without bytes, which are left for the next read: by the token, Dispose or CancelPendingRead.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (epoll.IsDisposed)
+                    throw ReadFailed(new SocketException((int)SocketError.OperationAborted));
+                Volatile.Write(ref _cancelRequested, 0);
+                return new ReadResult(Buffered, isCanceled: true, isCompleted: false);
+            }
+        }
+        finally
+        {
+            _receiving = false;
+            if (_completed)
+                ReleaseBuffer();
+        }
+        return Received(received);
+    }
+
+    private static IOException ReadFailed(SocketException e) => new($"Unable to read data from the transport connection: {e.Message}.", e);
 
     /// <summary>Makes at least the minimum read size free after the buffered bytes: rents, compacts or grows.</summary>
     private void MakeRoom()

@@ -47,7 +47,7 @@ internal sealed class EpollSocket : IDisposable
     /// <summary>The loop's key for this socket (slot and generation).</summary>
     public ulong Key { get; internal set; }
 
-    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Called by the loop with the events of one edge.</summary>
     internal void OnEvents(uint events)
@@ -60,43 +60,36 @@ internal sealed class EpollSocket : IDisposable
             _writable.Signal();
     }
 
-    /// <summary>Receives what is there, up to the buffer's size; 0 when the peer closed. Waits only when nothing is.</summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>Receives what is there, up to the buffer's size (0: the peer closed). False when nothing is (then
+    /// <see cref="WaitReadableAsync"/>), with <paramref name="error"/> set when the connection failed. After a short
+    /// read the socket was empty, so the kernel is not asked again until the next edge: <paramref name="afterWait"/>
+    /// says that a wait just ended with one.</summary>
+    public bool TryReceive(Span<byte> buffer, bool afterWait, out int received, out SocketException? error)
     {
-        // After a short read the socket was empty: wait for the next edge instead of asking the kernel again.
-        if (!_drained || _hangup || _readable.IsSignaled)
-        {
-            if (TryReceive(buffer.Span, out var received, out var error))
-                return new(received);
-            if (error is not null)
-                return ValueTask.FromException<int>(error);
-        }
-        return ReceiveAfterWaitAsync(buffer, cancellationToken);
+        if (afterWait || !_drained || _hangup || _readable.IsSignaled)
+            return Receive(buffer, out received, out error);
+        received = 0;
+        error = null;
+        return false;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceiveAfterWaitAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>Waits until the socket is readable: true then, false when <see cref="CancelRead"/> or <see cref="Dispose"/>
+    /// ended the wait. <paramref name="isCanceled"/> (given <paramref name="state"/>) is asked once the wait is armed,
+    /// so that a cancellation requested just before is not missed: the canceller sets what it answers, then calls
+    /// CancelRead.</summary>
+    public ValueTask<bool> WaitReadableAsync(Func<object, bool> isCanceled, object state)
     {
-        CancellationTokenRegistration registration = default;
-        try
-        {
-            while (true)
-            {
-                if (!await WaitForEdgeAsync(_readable, cancellationToken, ref registration).ConfigureAwait(false))
-                    ThrowEndedWait(cancellationToken);
-                if (TryReceive(buffer.Span, out var received, out var error))
-                    return received;
-                if (error is not null)
-                    throw error;
-            }
-        }
-        finally
-        {
-            registration.Unregister();
-        }
+        if (!_readable.TryArm())
+            return new(true);
+        if (IsDisposed || isCanceled(state))
+            _readable.Cancel();
+        return _readable.Wait;
     }
 
-    private bool TryReceive(Span<byte> buffer, out int received, out SocketException? error)
+    /// <summary>Ends a <see cref="WaitReadableAsync"/> in progress with false.</summary>
+    public void CancelRead() => _readable.Cancel();
+
+    private bool Receive(Span<byte> buffer, out int received, out SocketException? error)
     {
         _readable.Consume();
         var added = false;
