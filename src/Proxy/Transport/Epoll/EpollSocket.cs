@@ -35,13 +35,17 @@ internal sealed class EpollSocket : IDisposable
     public static bool IsEnabled { get; } = OperatingSystem.IsLinux()
         && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Puts <paramref name="socket"/> on a loop: a connected one at once, a new one when
+    /// <see cref="ConnectAsync"/> has started connecting it (an unconnected TCP socket polls as hung up, and that
+    /// edge must not be taken for the peer closing).</summary>
     public EpollSocket(Socket socket)
     {
         _socket = socket;
         _socket.Blocking = false;
         _handle = socket.SafeHandle;
         _loop = EpollLoop.Next();
-        _loop.Register(this, (int)_handle.DangerousGetHandle());
+        if (socket.Connected)
+            _loop.Register(this, (int)_handle.DangerousGetHandle());
     }
 
     /// <summary>The loop's key for this socket (slot and generation).</summary>
@@ -199,12 +203,14 @@ internal sealed class EpollSocket : IDisposable
         try
         {
             _socket.Connect(endPoint);
+            _loop.Register(this, (int)_handle.DangerousGetHandle());
             return;
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress)
         {
             // In progress: its outcome comes with the socket becoming writable.
         }
+        _loop.Register(this, (int)_handle.DangerousGetHandle());
         CancellationTokenRegistration registration = default;
         try
         {

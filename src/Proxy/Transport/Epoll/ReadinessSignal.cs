@@ -4,10 +4,11 @@ namespace Switchyard.Proxy.Transport.Epoll;
 
 /// <summary>
 /// One direction (readable or writable) of an <see cref="EpollSocket"/>. The loop thread <see cref="Signal"/>s an
-/// edge; the socket's single reader (or writer) waits for one (<see cref="TryArm"/>, <see cref="Wait"/>) after the kernel said EAGAIN (or
-/// after a short read, which drained the socket). An edge that comes while nobody waits is remembered, so none is
-/// lost between a recv and the wait that follows it. The waiter's continuation runs on the thread that completes it
-/// (the loop, or whoever cancels): no hand-off to the thread pool, as with .NET's inline socket completions.
+/// edge; the socket's single reader (or writer) waits for one (<see cref="TryArm"/>, <see cref="Wait"/>) after the
+/// kernel said EAGAIN (or after a short read, which drained the socket). An edge that comes while nobody waits is
+/// remembered, so none is lost between a recv and the wait that follows it. The waiter's continuation runs on the
+/// thread that completes it (the loop, or whoever cancels): no hand-off to the thread pool, as with .NET's inline
+/// socket completions.
 /// </summary>
 internal sealed class ReadinessSignal : IValueTaskSource<bool>
 {
