@@ -21,9 +21,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/point-select.sh"
 cd "$SWITCHYARD_ROOT"
 
-PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
-REPLICA1_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
-REPLICA2_PORT=${SWITCHYARD_REPLICA2_PORT:-3308}
 SYSBENCH_WORKLOAD=${AB_WORKLOAD:-oltp_point_select}
 SYSBENCH_OPTS=${AB_SYSBENCH_OPTS:-}
 PS=${AB_PS:-auto}
@@ -51,20 +48,18 @@ if [[ $A_DLL == "$BUILT_DLL" || $B_DLL == "$BUILT_DLL" ]]; then
     dotnet build src/Proxy/Switchyard.Proxy.csproj -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { tail -20 "$TMP/build.log" >&2; die "build failed"; }
 fi
 
-# start_proxy NAME DLL ENV PORT: the shipped configuration on PORT (HTTP on PORT+1) with the routing database; its pid
-# in STARTED_PID.
+# start_proxy NAME DLL ENV PORT: the shipped configuration on PORT (HTTP on PORT+1); its pid in PROXY_PID.
 start_proxy() {
     local name=$1 dll=$2 env_text=$3 port=$4 assignments
     port_open "$port" && die "127.0.0.1:$port is already in use; set AB_PORT"
     with_listeners config/switchyard.yaml "127.0.0.1:$port" "127.0.0.1:$((port + 1))" >"$TMP/$name.yaml"
     read -r -a assignments <<<"$env_text"
-    DOTNET_NOLOGO=1 env "${assignments[@]}" dotnet "$dll" --config "$TMP/$name.yaml" >"$TMP/$name.log" 2>&1 </dev/null &
-    STARTED_PID=$!; PIDS+=("$STARTED_PID")
-    wait_listening "$STARTED_PID" "$port" "$TMP/$name.log" || die "proxy $name did not start"
-    log "proxy $name: $dll${env_text:+ with $env_text} on $port (pid $STARTED_PID)"
+    launch_proxy "$dll" "$TMP/$name.yaml" "$TMP/$name.log" "$port" "${assignments[@]}"
+    PIDS+=("$PROXY_PID")
+    log "proxy $name: $dll${env_text:+ with $env_text} on $port (pid $PROXY_PID)"
 }
-start_proxy A "$A_DLL" "$A_ENV" "$A_PORT"; A_PID=$STARTED_PID
-start_proxy B "$B_DLL" "$B_ENV" "$B_PORT"; B_PID=$STARTED_PID
+start_proxy A "$A_DLL" "$A_ENV" "$A_PORT"; A_PID=$PROXY_PID
+start_proxy B "$B_DLL" "$B_ENV" "$B_PORT"; B_PID=$PROXY_PID
 log "warming up both proxies ($WARMUP s each)"
 sysbench_run "$A_PORT" "$PS" "$WARMUP" >/dev/null
 sysbench_run "$B_PORT" "$PS" "$WARMUP" >/dev/null

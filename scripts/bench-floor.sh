@@ -37,8 +37,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/point-select.sh"
 cd "$SWITCHYARD_ROOT"
 
-PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
-REPLICA_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+REPLICA_PORT=$REPLICA1_PORT
 SYSBENCH_WORKLOAD=${FLOOR_WORKLOAD:-oltp_point_select}
 SYSBENCH_OPTS=${FLOOR_SYSBENCH_OPTS:-}
 # The server every target ends at: replica1 for reads, the primary for a workload that writes.

@@ -46,12 +46,13 @@ with_listeners() {
     ' "$1"
 }
 
-# launch_proxy DLL CONFIG LOG PORT: runs the proxy's dll (not `dotnet run`, so that PROXY_PID is the proxy process
-# itself, whose CPU time the benchmarks measure) in the background and waits until it listens on 127.0.0.1:PORT;
-# dies with its log if it exits first or does not listen within 30 s.
+# launch_proxy DLL CONFIG LOG PORT [NAME=VALUE...]: runs the proxy's dll (not `dotnet run`, so that PROXY_PID is the
+# proxy process itself, whose CPU time the benchmarks measure) in the background, with the environment assignments
+# given, and waits until it listens on 127.0.0.1:PORT; dies with its log if it exits first or does not listen within
+# 30 s.
 launch_proxy() {
     local dll=$1 config=$2 logfile=$3 port=$4
-    DOTNET_NOLOGO=1 dotnet "$dll" --config "$config" >"$logfile" 2>&1 </dev/null &
+    DOTNET_NOLOGO=1 env "${@:5}" dotnet "$dll" --config "$config" >"$logfile" 2>&1 </dev/null &
     PROXY_PID=$!
     wait_listening "$PROXY_PID" "$port" "$logfile" || { PROXY_PID=""; die "the proxy did not start listening on $port"; }
 }

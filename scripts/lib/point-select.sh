@@ -1,10 +1,15 @@
-# Shared by bench-floor.sh and bench-lanes.sh (sourced after common.sh): a sysbench oltp_point_select database of
-# their own on the cluster, and its runs. The caller sets PRIMARY_PORT, DB, THREADS, TMP and PIDS, then calls
-# point_select_setup REPLICA_PORT... once; everything started is stopped (and the database dropped) on exit.
+# Shared by bench-floor.sh, bench-lanes.sh and bench-ab.sh (sourced after common.sh): the cluster's ports, a sysbench
+# oltp_point_select database of their own on the cluster, and its runs. The caller sets DB, THREADS, TMP and PIDS,
+# then calls point_select_setup REPLICA_PORT... once; everything started is stopped (and the database dropped) on exit.
 # The runs are oltp_point_select unless the caller sets SYSBENCH_WORKLOAD (another oltp_* workload: the tables are
 # the same) and SYSBENCH_OPTS (more sysbench options, split on spaces).
 
 STARTED_CLUSTER=0
+
+# The cluster of scripts/cluster.sh (these variables move it, as CI does).
+PRIMARY_PORT=${SWITCHYARD_PRIMARY_PORT:-3306}
+REPLICA1_PORT=${SWITCHYARD_REPLICA1_PORT:-3307}
+REPLICA2_PORT=${SWITCHYARD_REPLICA2_PORT:-3308}
 
 # workload_only_reads WORKLOAD: succeeds for the sysbench workloads that only read (a replica can serve them).
 workload_only_reads() {

@@ -14,17 +14,15 @@ internal static class ChannelConnector
     /// cancellation is an OperationCanceledException.</summary>
     public static async Task<PacketChannel> ConnectAsync(string? host, int port, string? unixPath, CancellationToken cancellationToken)
     {
-        if (!EpollSocket.IsEnabled)
-            return await ConnectOnEngineAsync(host, port, unixPath, cancellationToken).ConfigureAwait(false);
         if (unixPath is not null)
-            return await ConnectOnLoopAsync(new UnixDomainSocketEndPoint(unixPath), cancellationToken).ConfigureAwait(false);
+            return await ConnectAsync(new UnixDomainSocketEndPoint(unixPath), cancellationToken).ConfigureAwait(false);
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host!, cancellationToken).ConfigureAwait(false);
         SocketException? failure = null;
         foreach (var address in addresses)
         {
             try
             {
-                return await ConnectOnLoopAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return await ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
             {
@@ -34,7 +32,7 @@ internal static class ChannelConnector
         throw failure ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    private static async Task<PacketChannel> ConnectOnLoopAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    private static async Task<PacketChannel> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
     {
         var socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
@@ -42,31 +40,20 @@ internal static class ChannelConnector
         EpollSocket? epoll = null;
         try
         {
-            epoll = new EpollSocket(socket);
-            await epoll.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            if (EpollSocket.IsEnabled)
+            {
+                epoll = new EpollSocket(socket);
+                await epoll.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            }
             return new PacketChannel(socket, epoll);
         }
         catch
         {
             epoll?.Dispose();
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private static async Task<PacketChannel> ConnectOnEngineAsync(string? host, int port, string? unixPath, CancellationToken cancellationToken)
-    {
-        var socket = unixPath is null ? new Socket(SocketType.Stream, ProtocolType.Tcp) : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            if (unixPath is null)
-                await socket.ConnectAsync(host!, port, cancellationToken).ConfigureAwait(false);
-            else
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(unixPath), cancellationToken).ConfigureAwait(false);
-            return new PacketChannel(socket, null);
-        }
-        catch
-        {
             socket.Dispose();
             throw;
         }

@@ -27,8 +27,9 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     /// <summary>A receive is writing into the buffer: Complete leaves returning it to that receive.</summary>
     private volatile bool _receiving;
     private int _cancelRequested;
-    /// <summary>Cancels the receive in flight for <see cref="CancelPendingRead"/>; replaced once it has fired.</summary>
-    private CancellationTokenSource _readCancellation = new();
+    /// <summary>Cancels the receive in flight for <see cref="CancelPendingRead"/>; replaced once it has fired. On .NET's
+    /// engine only: the loop's reads are cancelled directly.</summary>
+    private CancellationTokenSource? _readCancellation = epoll is null ? new() : null;
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -39,8 +40,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     public override bool TryRead(out ReadResult result)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        // A plain read first: the atomic exchange is paid only when a cancellation is pending, not on every read.
-        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+        if (TakeCancelRequest())
         {
             result = new ReadResult(Buffered, isCanceled: true, isCompleted: false);
             return true;
@@ -78,7 +78,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
         }
         try
         {
-            Volatile.Read(ref _readCancellation).Cancel();
+            Volatile.Read(ref _readCancellation)!.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -93,7 +93,7 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
         _completed = true;
         if (!_receiving)
             ReleaseBuffer();
-        _readCancellation.Dispose();
+        _readCancellation?.Dispose();
         _watchedRegistration.Unregister();
     }
 
@@ -112,16 +112,14 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReceiveAsync(CancellationToken cancellationToken)
     {
-        if (_receiving)
-            throw new InvalidOperationException("a read is already pending on this connection");
-        MakeRoom();
-        if (_readCancellation.IsCancellationRequested)
+        BeginReceive();
+        if (_readCancellation!.IsCancellationRequested)
         {
             _readCancellation.Dispose();
             Volatile.Write(ref _readCancellation, new CancellationTokenSource());
         }
         // A CancelPendingRead that found the previous source (already replaced) only set the flag.
-        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+        if (TakeCancelRequest())
             return new ReadResult(Buffered, isCanceled: true, isCompleted: false);
         var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _readCancellation)
@@ -182,10 +180,8 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReceiveOnLoopAsync(CancellationToken cancellationToken)
     {
-        if (_receiving)
-            throw new InvalidOperationException("a read is already pending on this connection");
-        MakeRoom();
-        if (Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1)
+        BeginReceive();
+        if (TakeCancelRequest())
             return new ReadResult(Buffered, isCanceled: true, isCompleted: false);
         int received;
         var afterWait = false;
@@ -222,6 +218,18 @@ internal sealed class SocketPipeReader(Socket socket, int bufferSize, int minimu
                 ReleaseBuffer();
         }
         return Received(received);
+    }
+
+    /// <summary>A CancelPendingRead not yet seen by a read: taken (and then answered by a canceled result). A plain
+    /// read first: the atomic exchange is paid only when a cancellation is pending, not on every read.</summary>
+    private bool TakeCancelRequest() => Volatile.Read(ref _cancelRequested) == 1 && Interlocked.Exchange(ref _cancelRequested, 0) == 1;
+
+    /// <summary>The start of every receive: one at a time, and room in the buffer.</summary>
+    private void BeginReceive()
+    {
+        if (_receiving)
+            throw new InvalidOperationException("a read is already pending on this connection");
+        MakeRoom();
     }
 
     private static IOException ReadFailed(SocketException e) => new($"Unable to read data from the transport connection: {e.Message}.", e);

@@ -63,7 +63,10 @@ internal sealed class EpollLoop
                     Volatile.Write(ref _sockets, larger);
                 }
             }
-            socket.Key = (ulong)++_generation << 32 | (uint)slot;
+            // Generation 0 is never used: a key of 0 means "not registered".
+            if (++_generation == 0)
+                ++_generation;
+            socket.Key = (ulong)_generation << 32 | (uint)slot;
             Volatile.Write(ref _sockets[slot], socket);
         }
         var ev = new EpollEvent { Events = EpollIn | EpollOut | EpollRdHup | EpollEt, Data = socket.Key };
@@ -75,11 +78,13 @@ internal sealed class EpollLoop
         }
     }
 
-    /// <summary>Takes the socket out of the set (before its descriptor is closed) and frees its slot.</summary>
+    /// <summary>Takes the socket out of the set (before its descriptor is closed) and frees its slot; a negative
+    /// <paramref name="fd"/> (closed already, which took it out of the set) only frees the slot.</summary>
     public void Unregister(EpollSocket socket, int fd)
     {
         var unused = default(EpollEvent);
-        epoll_ctl(_epoll, EpollCtlDel, fd, ref unused);
+        if (fd >= 0)
+            epoll_ctl(_epoll, EpollCtlDel, fd, ref unused);
         Release(socket);
     }
 

@@ -48,7 +48,7 @@ internal sealed class EpollSocket : IDisposable
             _loop.Register(this, (int)_handle.DangerousGetHandle());
     }
 
-    /// <summary>The loop's key for this socket (slot and generation).</summary>
+    /// <summary>The loop's key for this socket (slot and generation); 0 until it is registered.</summary>
     public ulong Key { get; internal set; }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
@@ -251,12 +251,8 @@ internal sealed class EpollSocket : IDisposable
         throw new SocketException((int)SocketError.OperationAborted);
     }
 
-    /// <summary>Leaves the loop (call before the descriptor is closed); a read or write waiting ends with
-    /// OperationAborted, as a disposed socket's would on .NET's engine.</summary>
-    public void Dispose()
+    private void Unregister()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            return;
         var added = false;
         try
         {
@@ -265,13 +261,25 @@ internal sealed class EpollSocket : IDisposable
         }
         catch (ObjectDisposedException)
         {
-            // Closed already: the kernel took it out of the epoll set with its last descriptor.
+            // Closed already: the kernel took it out of the epoll set with its last descriptor; the slot is still ours.
+            _loop.Unregister(this, -1);
         }
         finally
         {
             if (added)
                 _handle.DangerousRelease();
         }
+    }
+
+    /// <summary>Leaves the loop (call before the descriptor is closed); a read or write waiting ends with
+    /// OperationAborted, as a disposed socket's would on .NET's engine.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // A socket never registered (a connect that failed at once) has nothing to take out of the set.
+        if (Key != 0)
+            Unregister();
         _readable.Cancel();
         _writable.Cancel();
     }

@@ -20,8 +20,13 @@ internal sealed class ReadinessSignal : IValueTaskSource<bool>
     /// <summary>True when an edge came since the last <see cref="Consume"/>.</summary>
     public bool IsSignaled => Volatile.Read(ref _state) == Signaled;
 
-    /// <summary>Forgets an edge already seen: the caller is about to try the operation itself.</summary>
-    public void Consume() => Interlocked.CompareExchange(ref _state, Idle, Signaled);
+    /// <summary>Forgets an edge already seen: the caller is about to try the operation itself. Called before every
+    /// recv and send, so the atomic exchange is paid only when there is an edge to forget.</summary>
+    public void Consume()
+    {
+        if (Volatile.Read(ref _state) == Signaled)
+            Interlocked.CompareExchange(ref _state, Idle, Signaled);
+    }
 
     /// <summary>The loop saw an edge: wakes the waiter, or remembers it for the next wait.</summary>
     public void Signal()
