@@ -23,7 +23,9 @@
 # sysbench itself failed), and for proxy runs the proxy's CPU time per forwarded statement: the utime+stime
 # delta of the proxy process (/proc/PID/stat) divided by sysbench's query count for that run. Also the number
 # of SELECTs each backend executed during the run (Com_select deltas): with read/write splitting that shows
-# which backends served the reads. Other users of a shared cluster add to those counts.
+# which backends served the reads. Other users of a shared cluster add to those counts. And the deadlocks InnoDB
+# detected on the primary during the run (Innodb_deadlocks delta): sysbench retries a transaction chosen as a
+# deadlock victim and counts it among its ignored errors, so errors equal to deadlocks are the server's doing.
 #
 # Settings (environment):
 #   BENCH_TIME=10          seconds per run                 BENCH_QUICK=1     3 s, fewer combinations
@@ -92,6 +94,7 @@ COLUMNS=(
     "proxy p95 ms|p_p95"
     "proxy µs CPU/stmt|p_cpu_us"
     "errors d/p/r|errors"
+    "deadlocks d/p|deadlocks"
     "proxy SELECTs by backend|p_selects"
 )
 
@@ -177,6 +180,13 @@ snapshot_backend_selects() {
         count=$(sql "$port" -N -B -e "SHOW GLOBAL STATUS LIKE 'Com_select'" 2>/dev/null | awk '{print $2}') || true
         echo "$name ${count:-?}"
     done < <(backends)
+}
+
+# InnoDB deadlocks the primary has detected since it started ("?" when it cannot be asked).
+primary_deadlocks() {
+    local count
+    count=$(sql "$PRIMARY_PORT" -N -B -e "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'" 2>/dev/null | awk '{print $2}') || true
+    echo "${count:-?}"
 }
 
 # Prints which backends served the SELECTs between two snapshots, e.g. "primary=41200 replica1=0 replica2=0".
@@ -266,11 +276,11 @@ parse_sysbench() {
         }' "$1"
 }
 
-declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us selects
+declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us selects deadlocks
 
 # run_one TARGET(direct|replicas|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
 run_one() {
-    local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value
+    local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value deadlocks0 deadlocks1
     case $target in
         direct) port=$PRIMARY_PORT ;;
         replicas) port=$REPLICA_PORTS ;;
@@ -278,10 +288,12 @@ run_one() {
     esac
     log=$OUT/runs/$label.$target.log
     snapshot_backend_selects >"$TMP/sel.before"
+    deadlocks0=$(primary_deadlocks)
     [[ $target == proxy ]] && cpu0=$(proxy_cpu_us)
     sysbench_cmd "$workload" "$port" "$ps" "$threads" "$TIME" run >"$log" 2>&1 || rc=$?
     [[ $target == proxy ]] && cpu1=$(proxy_cpu_us)
     snapshot_backend_selects >"$TMP/sel.after"
+    deadlocks1=$(primary_deadlocks)
     RUN=()
     while IFS='=' read -r key value; do RUN[$key]=$value; done < <(parse_sysbench "$log")
     if [[ $rc -ne 0 || -z ${RUN[qps]} ]]; then
@@ -298,9 +310,11 @@ run_one() {
         RUN[cpu_us]=$(awk -v c=$((cpu1 - cpu0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
     fi
     RUN[selects]=$(print_backend_select_counts "$TMP/sel.before" "$TMP/sel.after")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$target" "$workload" "$ps" "$threads" \
-        "${RUN[tps]:-}" "${RUN[qps]:-}" "${RUN[queries]:-}" "${RUN[p95]:-}" "${RUN[errors]}" "${RUN[cpu_us]}" "${RUN[selects]}" >>"$OUT/runs.tsv"
-    log "  $target: tps=${RUN[tps]:-?} qps=${RUN[qps]:-?} p95=${RUN[p95]:-?} ms errors=${RUN[errors]}${RUN[cpu_us]:+ cpu=${RUN[cpu_us]} µs/stmt} selects: ${RUN[selects]}"
+    RUN[deadlocks]="?"
+    [[ $deadlocks0 =~ ^[0-9]+$ && $deadlocks1 =~ ^[0-9]+$ ]] && RUN[deadlocks]=$((deadlocks1 - deadlocks0))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$target" "$workload" "$ps" "$threads" \
+        "${RUN[tps]:-}" "${RUN[qps]:-}" "${RUN[queries]:-}" "${RUN[p95]:-}" "${RUN[errors]}" "${RUN[cpu_us]}" "${RUN[selects]}" "${RUN[deadlocks]}" >>"$OUT/runs.tsv"
+    log "  $target: tps=${RUN[tps]:-?} qps=${RUN[qps]:-?} p95=${RUN[p95]:-?} ms errors=${RUN[errors]} deadlocks=${RUN[deadlocks]}${RUN[cpu_us]:+ cpu=${RUN[cpu_us]} µs/stmt} selects: ${RUN[selects]}"
 }
 
 # ---- results table -------------------------------------------------------------------------------------------
@@ -316,6 +330,7 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,d_p95]=${D[p95]:-}; RES[$row,p_p95]=${RUN[p95]:-}
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
     RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}"
+    RES[$row,deadlocks]="${D[deadlocks]:-?}/${RUN[deadlocks]:-?}"
     RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
     RES[$row,r_qps]=${R[qps]:-}
     RES[$row,r_ratio]=$(ratio "${R[qps]:-0}" "${RUN[qps]:-0}")
@@ -323,20 +338,21 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
 }
 
 # With several pairs per combination, one more table: per combination, the median of every figure over its pairs
-# (errors: each pair's, in order).
+# (errors and deadlocks: each pair's, in order).
 # The direct run's throughput swings by a third from minute to minute on a shared 2-core machine while the proxy's
 # holds steadier, so a single pair's ratio says more about that minute than about the proxy.
 MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us)
 print_median_table() {
     local -a combos=()
     local row key field combo
-    local -a errors
+    local -a errors deadlocks
     declare -A seen=() values=()
     for row in "${ROWS[@]}"; do
         key="${RES[$row,workload]} ${RES[$row,ps]} ${RES[$row,threads]}"
         [[ -n ${seen[$key]:-} ]] || { seen[$key]=1; combos+=("$key"); }
         for field in "${MEDIAN_FIELDS[@]}"; do values[$key,$field]+="${RES[$row,$field]:-} "; done
         values[$key,errors]+="${RES[$row,errors]} "
+        values[$key,deadlocks]+="${RES[$row,deadlocks]} "
     done
     local -a medians=()
     for combo in "${combos[@]}"; do
@@ -348,6 +364,8 @@ print_median_table() {
         # Errors are not averaged: each pair's, in the order the pairs ran.
         read -r -a errors <<<"${values[$combo,errors]}"
         RES[$row,errors]="${errors[*]}"
+        read -r -a deadlocks <<<"${values[$combo,deadlocks]}"
+        RES[$row,deadlocks]="${deadlocks[*]}"
         RES[$row,p_selects]=""
     done
     print_table "${medians[@]}"
@@ -423,7 +441,7 @@ main() {
     ensure_packages mariadb-client
     [[ -f $BASE_CONFIG ]] || die "$BASE_CONFIG not found"
     rm -rf "$OUT" && mkdir -p "$OUT/runs"
-    printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\n' >"$OUT/runs.tsv"
+    printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\tprimary_deadlocks\n' >"$OUT/runs.tsv"
 
     ensure_cluster
     REPLICA_PORTS=$(replica_ports)
@@ -479,7 +497,7 @@ main() {
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
         echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$REPLICA_PORTS (read-only workloads), proxy = 127.0.0.1:$PORT"
-        echo "errors = sysbench ignored errors + reconnects (direct/proxy/direct replicas)"
+        echo "errors = sysbench ignored errors + reconnects (direct/proxy/direct replicas); deadlocks = InnoDB deadlocks on the primary during the run (direct/proxy)"
         echo
         print_table
         if ((PAIRS > 1)); then

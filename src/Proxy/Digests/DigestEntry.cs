@@ -12,7 +12,8 @@ internal sealed class DigestEntry(ulong hash, string text)
     private long _maxTicks;
     private long _primary;
     private long _replica;
-    private long _lastSeen;
+    /// <summary>A <see cref="Stopwatch"/> timestamp: the caller has just read the clock, so recording reads none.</summary>
+    private long _lastSeen = Stopwatch.GetTimestamp();
 
     public ulong Hash { get; } = hash;
     /// <summary>The normalised statement (cut at the digest length limit).</summary>
@@ -25,18 +26,19 @@ internal sealed class DigestEntry(ulong hash, string text)
     public TimeSpan MaxTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _maxTicks));
     public long OnPrimary => Volatile.Read(ref _primary);
     public long OnReplicas => Volatile.Read(ref _replica);
-    public DateTimeOffset LastSeen => new(Volatile.Read(ref _lastSeen), TimeSpan.Zero);
+    public DateTimeOffset LastSeen => DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSeen));
 
     /// <summary>A statement of this shape that a rule blocked: counted as an error, on no backend.</summary>
     public void RecordBlocked()
     {
         Interlocked.Increment(ref _count);
         Interlocked.Increment(ref _errors);
-        Volatile.Write(ref _lastSeen, DateTime.UtcNow.Ticks);
+        Volatile.Write(ref _lastSeen, Stopwatch.GetTimestamp());
     }
 
     /// <param name="elapsedTicks">Time through the proxy, in <see cref="Stopwatch"/> ticks.</param>
-    public void Record(bool onReplica, long elapsedTicks, bool error)
+    /// <param name="finished">When the statement finished (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    public void Record(bool onReplica, long elapsedTicks, bool error, long finished)
     {
         Interlocked.Increment(ref _count);
         if (error)
@@ -51,6 +53,6 @@ internal sealed class DigestEntry(ulong hash, string text)
                 break;
             max = seen;
         }
-        Volatile.Write(ref _lastSeen, DateTime.UtcNow.Ticks);
+        Volatile.Write(ref _lastSeen, finished);
     }
 }

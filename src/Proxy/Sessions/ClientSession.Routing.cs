@@ -27,32 +27,40 @@ internal sealed partial class ClientSession
     private const int MaxClassifiedLength = 64 * 1024;
 
     /// <summary>Forwards one command and its answer. Returns a reason to end the session, or null.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<string?> ForwardAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    /// <remarks>Not async itself: each command's method is awaited by the command loop directly, one state machine
+    /// less between the backend's answer and the loop's next read.</remarks>
+    private ValueTask<string?> ForwardAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             LogStatement(command, buffer);
         switch (command)
         {
             case CommandCode.Query:
-                return await QueryAsync(header, buffer, cancellationToken).ConfigureAwait(false);
-            case CommandCode.StmtPrepare:
-                return await PrepareAsync(header, buffer, cancellationToken).ConfigureAwait(false);
+                return QueryAsync(header, buffer, cancellationToken);
             case CommandCode.StmtExecute:
-                return await ExecuteAsync(header, buffer, cancellationToken).ConfigureAwait(false);
+                return ExecuteAsync(header, buffer, cancellationToken);
+            case CommandCode.StmtPrepare:
+                return new(PrepareAsync(header, buffer, cancellationToken));
             case CommandCode.StmtSendLongData:
-                return await SendLongDataAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return new(SendLongDataAsync(buffer, cancellationToken));
             case CommandCode.StmtClose:
                 _client.Reader.AdvanceTo(buffer.Start);
-                return await CloseStatementAsync(cancellationToken).ConfigureAwait(false);
+                return new(CloseStatementAsync(cancellationToken));
             case CommandCode.StmtReset:
                 _client.Reader.AdvanceTo(buffer.Start);
-                return await ResetStatementAsync(cancellationToken).ConfigureAwait(false);
+                return new(ResetStatementAsync(cancellationToken));
             case CommandCode.StmtFetch:
-                return await FetchAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return new(FetchAsync(buffer, cancellationToken));
+            default:
+                return ForwardSimpleCommandAsync(command, header, buffer, cancellationToken);
         }
+    }
 
-        // COM_INIT_DB, COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_SET_OPTION: the primary, or the pinned connection.
+    /// <summary>COM_INIT_DB, COM_PING, COM_STATISTICS, COM_FIELD_LIST, COM_SET_OPTION.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<string?> ForwardSimpleCommandAsync(CommandCode command, PacketHeader header, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        // The primary, or the pinned connection.
         var target = _backends.IsPinned ? RouteTarget.Current : RouteTarget.Primary;
         var (backend, endReason) = await AcquireOrRefuseAsync(target, buffer, cancellationToken).ConfigureAwait(false);
         if (backend is null)
@@ -190,9 +198,10 @@ internal sealed partial class ClientSession
     private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error, bool onLane = false)
     {
         var route = onLane || _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
-        var elapsed = Stopwatch.GetTimestamp() - started;
+        var finished = Stopwatch.GetTimestamp();
+        var elapsed = finished - started;
         _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(0, elapsed).TotalSeconds);
-        digest?.Record(route == QueryRoute.Replica, elapsed, error);
+        digest?.Record(route == QueryRoute.Replica, elapsed, error, finished);
         if (level is { } kind)
             _context.Consistency.Metrics.ReadServed(kind, route == QueryRoute.Replica);
     }
@@ -239,13 +248,21 @@ internal sealed partial class ClientSession
     /// Gets the connection for <paramref name="target"/>. When none can be had, the command is consumed and the
     /// client gets an error naming the reason; when the session's pinned connection is gone, the session ends.
     /// </summary>
-    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken,
+    private ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(RouteTarget target, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken,
         ReadPlan? plan = null, string? group = null)
+    {
+        // The held connection (every statement of a transaction): no state machine.
+        var acquiring = _backends.AcquireAsync(target, cancellationToken, plan, group);
+        return acquiring.IsCompletedSuccessfully ? new((acquiring.Result, null)) : AcquireOrRefuseAsync(acquiring, buffer, cancellationToken);
+    }
+
+    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(ValueTask<BackendConnection> acquiring, ReadOnlySequence<byte> buffer,
+        CancellationToken cancellationToken)
     {
         ErrPacket error;
         try
         {
-            return (await _backends.AcquireAsync(target, cancellationToken, plan, group).ConfigureAwait(false), null);
+            return (await acquiring.ConfigureAwait(false), null);
         }
         catch (BackendUnavailableException e)
         {

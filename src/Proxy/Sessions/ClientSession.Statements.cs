@@ -306,11 +306,15 @@ internal sealed partial class ClientSession
         return await ForwardCommandAsync(CommandCode.StmtFetch, buffer, held, cancellationToken, backendStatement.Id).ConfigureAwait(false);
     }
 
-    /// <summary>Finds the client statement a command names; an unknown id gets the server's error.</summary>
-    private async ValueTask<ClientStatement?> LookUpAsync(ReadOnlySequence<byte> buffer, string commandName, CancellationToken cancellationToken)
+    /// <summary>Finds the client statement a command names; an unknown id gets the server's error. Completes at once
+    /// for a known statement (every EXECUTE): no state machine then.</summary>
+    private ValueTask<ClientStatement?> LookUpAsync(ReadOnlySequence<byte> buffer, string commandName, CancellationToken cancellationToken) =>
+        TryReadStatementId(buffer, out var id) && _statements.TryGetValue(id, out var statement)
+            ? new(statement)
+            : RefuseUnknownStatementAsync(buffer, id, commandName, cancellationToken);
+
+    private async ValueTask<ClientStatement?> RefuseUnknownStatementAsync(ReadOnlySequence<byte> buffer, uint id, string commandName, CancellationToken cancellationToken)
     {
-        if (TryReadStatementId(buffer, out var id) && _statements.TryGetValue(id, out var statement))
-            return statement;
         await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
         await _client.WritePacketAsync(UnknownStatement(id, commandName).Serialize(), 1, cancellationToken).ConfigureAwait(false);
         return null;
@@ -354,12 +358,18 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>The backend statement for <paramref name="statement"/> on <paramref name="backend"/>, prepared there
-    /// now if needed. On failure (the table is gone, say) returns the server's error for the client.</summary>
-    private async ValueTask<(BackendStatement? Statement, ErrPacket? Error)> EnsurePreparedAsync(BackendConnection backend, ClientStatement statement, CancellationToken cancellationToken)
+    /// now if needed. On failure (the table is gone, say) returns the server's error for the client. Completes at once
+    /// when the connection has it already (almost every EXECUTE): no state machine then.</summary>
+    private ValueTask<(BackendStatement? Statement, ErrPacket? Error)> EnsurePreparedAsync(BackendConnection backend, ClientStatement statement, CancellationToken cancellationToken)
     {
         CloseUnusedStatements(backend);
-        if (backend.Statements.TryGet(statement.CacheKey, out var existing))
-            return (existing, null);
+        return backend.Statements.TryGet(statement.CacheKey, out var existing)
+            ? new((existing, null))
+            : PrepareOnBackendAsync(backend, statement, cancellationToken);
+    }
+
+    private async ValueTask<(BackendStatement? Statement, ErrPacket? Error)> PrepareOnBackendAsync(BackendConnection backend, ClientStatement statement, CancellationToken cancellationToken)
+    {
         try
         {
             var (id, parameters, error) = await backend.PrepareAsync(statement.Sql, cancellationToken).ConfigureAwait(false);

@@ -64,19 +64,22 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     /// <exception cref="PinnedBackendLostException">The pinned connection died: its state is lost.</exception>
     /// <param name="plan">For a read meant for a replica: what its consistency requires of the replica (null: nothing).</param>
     /// <param name="group">A routing rule's backend group: a replica is taken only from it.</param>
-    public async ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan = null, string? group = null)
+    public ValueTask<BackendConnection> AcquireAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan = null, string? group = null)
     {
         RouteGroup = group;
-        if (target == RouteTarget.Current && _held is { } held)
+        // The held connection, as for every statement of a transaction: no state machine.
+        if (target == RouteTarget.Current && _held is { IsBroken: false } current)
         {
-            if (held.IsBroken && IsPinned)
-                throw new PinnedBackendLostException($"Switchyard: the connection to backend '{held.Endpoint.Name}' that held this session's {Describe(_pins)} was lost; that state is gone, reconnect");
-            if (!held.IsBroken)
-            {
-                _heldForNextOnly = false;
-                return held;
-            }
+            _heldForNextOnly = false;
+            return new(current);
         }
+        return LeaseAsync(target, cancellationToken, plan);
+    }
+
+    private async ValueTask<BackendConnection> LeaseAsync(RouteTarget target, CancellationToken cancellationToken, ReadPlan? plan)
+    {
+        if (target == RouteTarget.Current && _held is { IsBroken: true } held && IsPinned)
+            throw new PinnedBackendLostException($"Switchyard: the connection to backend '{held.Endpoint.Name}' that held this session's {Describe(_pins)} was lost; that state is gone, reconnect");
         await ReleaseAsync(dirty: false).ConfigureAwait(false);
 
         var writerLosses = 0;
@@ -247,7 +250,8 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         }
         if (outcome.CursorOpened)
             _pins |= PinReason.Cursor;
-        if (_pins != before)
+        // Every transaction's first and last statement change the pins: the flags are named only when logged.
+        if (_pins != before && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, _pins.ToString());
         CountPins();
 

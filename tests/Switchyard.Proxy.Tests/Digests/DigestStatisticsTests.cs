@@ -29,6 +29,24 @@ public sealed class DigestStatisticsTests
     }
 
     [Fact]
+    public void LastSeenIsWhenTheLatestStatementFinished()
+    {
+        var statistics = new DigestStatistics(10);
+        var buffer = new byte[QueryDigest.DefaultMaxLength];
+        var hash = QueryDigest.Normalize("SELECT 1"u8, buffer, out var written);
+        var entry = statistics.Find(hash, buffer.AsSpan(0, written));
+
+        // Sessions pass the timestamp they already took for the statement's duration: one that finished a minute ago.
+        entry.Record(onReplica: false, elapsedTicks: 1, error: false, finished: Stopwatch.GetTimestamp() - 60 * Stopwatch.Frequency);
+        var minuteAgo = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
+        Assert.InRange(entry.LastSeen, minuteAgo - TimeSpan.FromSeconds(5), minuteAgo + TimeSpan.FromSeconds(5));
+
+        var before = DateTimeOffset.UtcNow;
+        entry.Record(onReplica: true, elapsedTicks: 1, error: false, finished: Stopwatch.GetTimestamp());
+        Assert.InRange(entry.LastSeen, before - TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void BeyondCapacityNewShapesGoToTheOverflowEntry()
     {
         var statistics = new DigestStatistics(2);
@@ -124,7 +142,7 @@ public sealed class DigestStatisticsTests
     {
         var buffer = new byte[QueryDigest.DefaultMaxLength];
         var hash = QueryDigest.Normalize(Encoding.UTF8.GetBytes(sql), buffer, out var written);
-        statistics.Find(hash, buffer.AsSpan(0, written)).Record(onReplica, (long)(milliseconds / 1000 * Stopwatch.Frequency), error);
+        statistics.Find(hash, buffer.AsSpan(0, written)).Record(onReplica, (long)(milliseconds / 1000 * Stopwatch.Frequency), error, Stopwatch.GetTimestamp());
     }
 
     private static async Task<string> ExportAsync(CollectorRegistry registry)
