@@ -15,6 +15,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     private int _failures;
     private int _successes;
     private DateTimeOffset _shunnedAt = DateTimeOffset.MinValue;
+    private TimeSpan? _roundTrip;
 
     public HealthThresholds Thresholds { get; } = thresholds;
 
@@ -42,6 +43,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     public BackendHealth Next(HealthCheckResult check, BackendHealth? previous, DateTimeOffset now, DateTimeOffset? startedAt = null)
     {
         previous ??= BackendHealth.Unchecked;
+        check = check with { RoundTrip = SmoothRoundTrip(check) };
         var (observed, reason) = Observe(check, previous.State);
 
         if (observed == HealthState.Down)
@@ -67,6 +69,24 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
         if (previous.State is HealthState.Online or HealthState.Unknown || _successes >= Thresholds.SuccessesToOnline)
             return Build(HealthState.Online, "", check, now);
         return Build(previous.State, $"recovering from {previous.State.ToString().ToLowerInvariant()} ({_successes} of {Thresholds.SuccessesToOnline} healthy checks)", check, now);
+    }
+
+    /// <summary>
+    /// The round trip regions are ranked by. One check's time swings with the load on both ends (a continuation that
+    /// runs late adds milliseconds), and waiting only ever adds: so a shorter sample is taken at once and a longer one
+    /// moves the figure a quarter of the way. One slow check then no longer makes a region look farther than the next
+    /// one; a path that really got longer is followed within a few checks (90 % of the step after eight). A check that
+    /// failed reports its own time and starts the figure afresh.
+    /// </summary>
+    private TimeSpan? SmoothRoundTrip(HealthCheckResult check)
+    {
+        if (!check.Reachable || check.RoundTrip is not { } sample)
+        {
+            _roundTrip = null;
+            return check.RoundTrip;
+        }
+        _roundTrip = _roundTrip is { } current && sample > current ? current + (sample - current) / 4 : sample;
+        return _roundTrip;
     }
 
     /// <summary>What this one check says on its own (the lag hysteresis needs the previous state).</summary>

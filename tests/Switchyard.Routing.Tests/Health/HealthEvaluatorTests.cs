@@ -44,6 +44,37 @@ public sealed class HealthEvaluatorTests
     private static List<HealthState> States(HealthThresholds limits, params HealthCheckResult[] checks) =>
         Run(limits, checks).Select(h => h.State).ToList();
 
+    private static HealthCheckResult Taking(double milliseconds) => Replica() with { RoundTrip = TimeSpan.FromMilliseconds(milliseconds) };
+
+    private static List<double> RoundTrips(params HealthCheckResult[] checks) =>
+        Run(Limits, checks).Select(h => h.RoundTrip!.Value.TotalMilliseconds).ToList();
+
+    [Fact]
+    public void RoundTrip_OneSlowCheckMovesItAQuarterOfTheWay_AFasterOneIsTakenAtOnce()
+    {
+        // 20 ms, one check delayed to 60 ms (a region 40 ms away must still look farther), then 10 ms.
+        Assert.Equal([20, 30, 10], RoundTrips(Taking(20), Taking(60), Taking(10)));
+    }
+
+    [Fact]
+    public void RoundTrip_APathThatReallyGotLonger_IsFollowedWithinAFewChecks()
+    {
+        var trips = RoundTrips([Taking(20), .. Enumerable.Repeat(Taking(40), 8)]);
+
+        Assert.InRange(trips[^1], 37.9, 40);
+        Assert.True(trips.Zip(trips.Skip(1)).All(pair => pair.First < pair.Second), string.Join(", ", trips));
+    }
+
+    [Fact]
+    public void RoundTrip_AfterAFailedCheck_StartsAfresh()
+    {
+        var failed = HealthCheckResult.Unreachable(isReplica: true, "connection refused", TimeSpan.FromSeconds(2));
+        var health = Run(Limits, Taking(20), failed, Taking(60));
+
+        Assert.Equal(2000, health[1].RoundTrip!.Value.TotalMilliseconds);
+        Assert.Equal(60, health[2].RoundTrip!.Value.TotalMilliseconds);
+    }
+
     [Fact]
     public void Next_FirstHealthyCheck_IsOnlineWithoutAStreak()
     {
