@@ -253,10 +253,10 @@ internal sealed partial class ClientSession
     {
         // The held connection (every statement of a transaction): no state machine.
         var acquiring = _backends.AcquireAsync(target, cancellationToken, plan, group);
-        return acquiring.IsCompletedSuccessfully ? new((acquiring.Result, null)) : AcquireOrRefuseAsync(acquiring, buffer, cancellationToken);
+        return acquiring.IsCompletedSuccessfully ? new((acquiring.Result, null)) : AwaitLeaseOrRefuseAsync(acquiring, buffer, cancellationToken);
     }
 
-    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AcquireOrRefuseAsync(ValueTask<BackendConnection> acquiring, ReadOnlySequence<byte> buffer,
+    private async ValueTask<(BackendConnection? Backend, string? EndReason)> AwaitLeaseOrRefuseAsync(ValueTask<BackendConnection> acquiring, ReadOnlySequence<byte> buffer,
         CancellationToken cancellationToken)
     {
         ErrPacket error;

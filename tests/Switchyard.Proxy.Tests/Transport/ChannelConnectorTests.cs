@@ -11,9 +11,7 @@ public sealed class ChannelConnectorTests
     [Fact]
     public async Task AConnectionCarriesBytesBothWays()
     {
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
+        using var listener = LoopbackListener.Start();
         var accept = listener.AcceptAsync();
 
         await using var channel = await ChannelConnector.ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndPoint!).Port, null, CancellationToken.None);

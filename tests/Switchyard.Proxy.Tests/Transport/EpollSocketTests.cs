@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Switchyard.Proxy.Transport.Epoll;
 
@@ -11,9 +10,7 @@ public sealed class EpollSocketTests
     [Fact]
     public async Task ASocketConnectedThroughTheLoopIsInTheLoopsEpollSetOnly()
     {
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(2);
+        using var listener = LoopbackListener.Start(backlog: 2);
 
         using var onLoop = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using var epoll = new EpollSocket(onLoop);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using Switchyard.Proxy.Transport;
 using Switchyard.Proxy.Transport.Epoll;
@@ -21,9 +20,7 @@ public abstract class SocketPipeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
+        using var listener = LoopbackListener.Start();
         _local = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var accept = listener.AcceptAsync();
         if (OnLoop)
