@@ -1,6 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Switchyard.Benchmarks.Support;
+using Switchyard.Protocol.Framing;
 using Switchyard.Protocol.Responses;
 
 namespace Switchyard.Benchmarks.Protocol;
@@ -27,7 +28,11 @@ public class ResponseScannerBenchmarks
         ["WideRow"] = "query_select_wide_row.deprecate_eof.hex",      // one 300-byte value
         ["Multi"] = "query_multi.deprecate_eof.hex",                  // two result sets and an OK
         ["InsertOk"] = "query_insert_ok.deprecate_eof.hex",           // a single OK packet
+        [Rows100] = "query_select_rows.deprecate_eof.hex",             // its rows repeated: see RepeatRows
     };
+
+    /// <summary>A range select of sysbench's read workloads answers 100 rows: the first row of SelectRows 100 times.</summary>
+    private const string Rows100 = "Rows100";
 
     [ParamsSource(nameof(Names))]
     public string Vector { get; set; } = "";
@@ -39,6 +44,8 @@ public class ResponseScannerBenchmarks
     {
         var file = Files[Vector];
         var bytes = VectorFiles.Load(file);
+        if (Vector == Rows100)
+            bytes = RepeatRows(bytes, 100);
         _deprecateEof = file.Contains(".deprecate_eof", StringComparison.Ordinal);
         _whole = new ReadOnlySequence<byte>(bytes);
         _split = Segments.Split(bytes, 16);
@@ -52,6 +59,28 @@ public class ResponseScannerBenchmarks
 
     [Benchmark]
     public long Split16() => Scan(_split);
+
+    /// <summary>A result set of DEPRECATE_EOF shape (column count, two column definitions, rows, OK) with its first row
+    /// sent <paramref name="rows"/> times, sequence ids renumbered.</summary>
+    private static byte[] RepeatRows(byte[] response, int rows)
+    {
+        var packets = new List<byte[]>();
+        for (var offset = 0; offset < response.Length;)
+        {
+            var length = PacketHeader.Size + (response[offset] | response[offset + 1] << 8 | response[offset + 2] << 16);
+            packets.Add(response[offset..(offset + length)]);
+            offset += length;
+        }
+        var shaped = packets.Take(3).Concat(Enumerable.Repeat(packets[3], rows)).Append(packets[^1]).ToList();
+        var output = new List<byte>();
+        for (var i = 0; i < shaped.Count; i++)
+        {
+            var packet = (byte[])shaped[i].Clone();
+            packet[3] = (byte)(i + 1);
+            output.AddRange(packet);
+        }
+        return output.ToArray();
+    }
 
     private long Scan(in ReadOnlySequence<byte> buffer)
     {

@@ -117,9 +117,19 @@ public struct ResponseScanner
         }
 
         var remaining = buffer;
-        Span<byte> peek = stackalloc byte[PeekLength];
+        Span<byte> straddling = stackalloc byte[PacketHeader.Size + PeekLength];
         while (true)
         {
+            // Packets that lie wholly in the first segment are scanned on its span, without slicing the sequence.
+            var offset = 0;
+            if (ScanSpan(remaining.FirstSpan, ref offset, out var finished))
+            {
+                consumed = remaining.GetPosition(offset);
+                return finished;
+            }
+            remaining = remaining.Slice(offset);
+
+            // The segment ended in the middle of a payload, or of a header or the first bytes after it.
             if (_skipRemaining > 0)
             {
                 var take = Math.Min(_skipRemaining, remaining.Length);
@@ -132,64 +142,91 @@ public struct ResponseScanner
                     consumed = remaining.Start;
                     return ScanStatus.NeedMoreData;
                 }
+                continue;
+            }
+            var length = (int)Math.Min(remaining.Length, straddling.Length);
+            remaining.Slice(0, length).CopyTo(straddling);
+            if (!TryStartPacket(straddling[..length]))
+            {
+                consumed = remaining.Start;
+                return ScanStatus.NeedMoreData;
+            }
+            remaining = remaining.Slice(PacketHeader.Size);
+        }
+    }
+
+    /// <summary>The steps of <see cref="Scan"/> on one contiguous span, from <paramref name="offset"/>. True when the
+    /// response reached an outcome (<paramref name="finished"/>, with <paramref name="offset"/> where it ends); false
+    /// when the span ran out, <paramref name="offset"/> at the first byte not scanned.</summary>
+    private bool ScanSpan(ReadOnlySpan<byte> span, ref int offset, out ScanStatus finished)
+    {
+        while (true)
+        {
+            if (_skipRemaining > 0)
+            {
+                var take = (int)Math.Min(_skipRemaining, span.Length - offset);
+                if (_captureLeft > 0)
+                    CaptureFrom(span.Slice(offset, take));
+                offset += take;
+                _skipRemaining -= take;
+                if (_skipRemaining > 0)
+                    break;
             }
 
             if (!_continues && _pending != ScanStatus.NeedMoreData)
             {
-                var outcome = _pending;
+                finished = _pending;
                 _pending = ScanStatus.NeedMoreData;
-                consumed = remaining.Start;
-                return outcome;
+                return true;
             }
 
-            if (!PacketHeader.TryPeek(remaining, out var header))
-            {
-                consumed = remaining.Start;
-                return ScanStatus.NeedMoreData;
-            }
-
-            if (_continues)
-            {
-                // The rest of a logical packet split at 16 MiB: never interpreted.
-                _continues = header.HasContinuation;
-                remaining = remaining.Slice(PacketHeader.Size);
-                _skipRemaining = header.PayloadLength;
-                continue;
-            }
-
-            var peekLength = Math.Min(header.PayloadLength, PeekLength);
-            if (remaining.Length < PacketHeader.Size + peekLength)
-            {
-                consumed = remaining.Start;
-                return ScanStatus.NeedMoreData;
-            }
-            var first = remaining.FirstSpan;
-            ReadOnlySpan<byte> start = first.Length >= PacketHeader.Size + peekLength
-                ? first.Slice(PacketHeader.Size, peekLength)
-                : CopyPeek(remaining, peek, peekLength);
-
-            PacketCount++;
-            _packetLength = header.PayloadLength;
-            OnPacket(header.PayloadLength, start);
-            _continues = header.HasContinuation;
-            remaining = remaining.Slice(PacketHeader.Size);
-            _skipRemaining = header.PayloadLength;
+            if (!TryStartPacket(span[offset..]))
+                break;
+            offset += PacketHeader.Size;
         }
+        finished = ScanStatus.NeedMoreData;
+        return false;
+    }
+
+    /// <summary>Takes the packet whose header starts <paramref name="available"/>: its payload is to be skipped next.
+    /// False, with nothing taken, when the header or the first bytes of the payload that the scanner reads are not all
+    /// there.</summary>
+    private bool TryStartPacket(ReadOnlySpan<byte> available)
+    {
+        if (available.Length < PacketHeader.Size)
+            return false;
+        var header = PacketHeader.Read(available);
+        if (_continues)
+        {
+            // The rest of a logical packet split at 16 MiB: never interpreted.
+            _continues = header.HasContinuation;
+            _skipRemaining = header.PayloadLength;
+            return true;
+        }
+        var peekLength = Math.Min(header.PayloadLength, PeekLength);
+        if (available.Length < PacketHeader.Size + peekLength)
+            return false;
+        PacketCount++;
+        _packetLength = header.PayloadLength;
+        OnPacket(header.PayloadLength, available.Slice(PacketHeader.Size, peekLength));
+        _continues = header.HasContinuation;
+        _skipRemaining = header.PayloadLength;
+        return true;
     }
 
     /// <summary>Copies the part of a captured OK packet's payload that is skipped now.</summary>
-    private void CaptureFrom(in ReadOnlySequence<byte> remaining, long take)
+    private void CaptureFrom(ReadOnlySpan<byte> skipped)
     {
-        var count = (int)Math.Min(take, _captureLeft);
-        remaining.Slice(0, count).CopyTo(_capture.AsSpan(_captureFill));
+        var count = Math.Min(skipped.Length, _captureLeft);
+        skipped[..count].CopyTo(_capture.AsSpan(_captureFill));
         _captureFill += count;
         _captureLeft -= count;
     }
 
-    private static ReadOnlySpan<byte> CopyPeek(in ReadOnlySequence<byte> remaining, Span<byte> peek, int peekLength)
+    private void CaptureFrom(in ReadOnlySequence<byte> remaining, long take)
     {
-        remaining.Slice(PacketHeader.Size, peekLength).CopyTo(peek);
-        return peek[..peekLength];
+        foreach (var segment in remaining.Slice(0, Math.Min(take, _captureLeft)))
+            CaptureFrom(segment.Span);
     }
 
     private void OnPacket(int payloadLength, ReadOnlySpan<byte> start)

@@ -111,7 +111,7 @@ internal sealed class PipelinedLane
         {
             if (!CanTake())
                 return false;
-            if (!Connection.Statements.TryGet(statement.CacheKey, out var backendStatement))
+            if (!Connection.Statements.TryGet(statement, out var backendStatement))
             {
                 unprepared = true;
                 return false;

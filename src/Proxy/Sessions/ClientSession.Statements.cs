@@ -264,7 +264,7 @@ internal sealed partial class ClientSession
             await _client.WritePacketAsync(UnknownStatement(id, "mysqld_stmt_reset").Serialize(), next, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        if ((statement.HasCursor || statement.HasLongData) && _backends.Held is { IsBroken: false } held && held.Statements.TryGet(statement.CacheKey, out var backendStatement))
+        if ((statement.HasCursor || statement.HasLongData) && _backends.Held is { IsBroken: false } held && held.Statements.TryGet(statement, out var backendStatement))
         {
             StatementIdField.Write(payload, backendStatement.Id);
             try
@@ -294,7 +294,7 @@ internal sealed partial class ClientSession
     {
         if (await LookUpAsync(buffer, "mysqld_stmt_fetch", cancellationToken).ConfigureAwait(false) is not { } statement)
             return null;
-        if (!statement.HasCursor || _backends.Held is not { } held || !held.Statements.TryGet(statement.CacheKey, out var backendStatement))
+        if (!statement.HasCursor || _backends.Held is not { } held || !held.Statements.TryGet(statement, out var backendStatement))
         {
             await SkipCommandAsync(buffer, cancellationToken).ConfigureAwait(false);
             await _client.WritePacketAsync(new ErrPacket(1421, ErrorCodes.StateGeneral, $"The statement ({statement.Id}) has no open cursor").Serialize(), 1, cancellationToken).ConfigureAwait(false);
@@ -352,7 +352,7 @@ internal sealed partial class ClientSession
         var planned = statement.Policy.Apply(RoutePlanner.Route(statement.Classification, _backends.RouteState(statement.Classification)), statement.Classification);
         var target = PlanRead(planned, statement.Tags, out plan, out level);
         if (target != RouteTarget.Current && (plan is null || _backends.Held is { Endpoint.IsPrimary: true }) && _backends.Held is { IsBroken: false } held
-            && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement.CacheKey, out _))
+            && held.Endpoint.IsPrimary == (target == RouteTarget.Primary) && held.Statements.TryGet(statement, out _))
             target = RouteTarget.Current;
         return target;
     }
@@ -363,7 +363,7 @@ internal sealed partial class ClientSession
     private ValueTask<(BackendStatement? Statement, ErrPacket? Error)> EnsurePreparedAsync(BackendConnection backend, ClientStatement statement, CancellationToken cancellationToken)
     {
         CloseUnusedStatements(backend);
-        return backend.Statements.TryGet(statement.CacheKey, out var existing)
+        return backend.Statements.TryGet(statement, out var existing)
             ? new((existing, null))
             : PrepareOnBackendAsync(backend, statement, cancellationToken);
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Switchyard.Proxy.Statements;
 
 /// <summary>
@@ -13,8 +15,30 @@ internal sealed class BackendStatementCache
 
     public int Count => _byText.Count;
 
+    /// <summary>Changes with every statement added, replaced, evicted or removed (see <see cref="BackendStatementMemo"/>).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Finds <paramref name="client"/>'s statement, first where it was last found.</summary>
+    public bool TryGet(ClientStatement client, [NotNullWhen(true)] out BackendStatement? statement)
+    {
+        if (client.Memo.TryRecall(this, Version, out statement))
+        {
+            statement.LastUse = ++_clock;
+            return true;
+        }
+        if (!TryGet(client.CacheKey, out var found))
+            return false;
+        client.Memo.Remember(this, Version, found);
+        statement = found;
+        return true;
+    }
+
+    /// <summary>Lookups by SQL text so far: the ones <see cref="BackendStatementMemo"/> could not answer.</summary>
+    public long TextLookups { get; private set; }
+
     public bool TryGet(string sql, out BackendStatement statement)
     {
+        TextLookups++;
         if (_byText.TryGetValue(sql, out statement!))
         {
             statement.LastUse = ++_clock;
@@ -36,13 +60,17 @@ internal sealed class BackendStatementCache
         }
         var statement = new BackendStatement(id, parameterCount) { LastUse = ++_clock };
         _byText[sql] = statement;
+        Version++;
         return statement;
     }
 
     public void Remove(string sql, List<uint> toClose)
     {
         if (_byText.Remove(sql, out var removed))
+        {
             toClose.Add(removed.Id);
+            Version++;
+        }
     }
 
     /// <summary>Collects the statements whose text no client holds any more (only when that set changed).</summary>
@@ -66,5 +94,9 @@ internal sealed class BackendStatementCache
     }
 
     /// <summary>The server forgot every statement (COM_CHANGE_USER / reset).</summary>
-    public void Clear() => _byText.Clear();
+    public void Clear()
+    {
+        _byText.Clear();
+        Version++;
+    }
 }

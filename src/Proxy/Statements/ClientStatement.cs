@@ -34,5 +34,9 @@ internal sealed class ClientStatement(uint id, string sql, string? schema, State
     /// <summary>An EXECUTE opened a cursor on the held connection; FETCH reads from it.</summary>
     public bool HasCursor { get; set; }
 
+    /// <summary>Where its backend statement was last found (only this session uses it). A field, so that it is
+    /// updated in place.</summary>
+    public BackendStatementMemo Memo;
+
     public static string KeyFor(string? schema, string sql) => $"{schema}\0{sql}";
 }

@@ -17,7 +17,7 @@ public sealed class ThreeRegionsTests
     {
         await using var regions = await ThreeRegions.StartAsync(new[,] { { TimeSpan.Zero, Near, Far }, { Near, TimeSpan.Zero, Far }, { Far, Far, TimeSpan.Zero } });
         await Sql.ExecuteAsync(regions.Primaries[0].Root(), "CREATE TABLE test.regional (id INT AUTO_INCREMENT PRIMARY KEY, origin CHAR(1))");
-        await regions.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        await regions.WaitConvergedAsync(TimeSpan.FromSeconds(30));
 
         var watch = Stopwatch.StartNew();
         await Sql.ExecuteAsync(regions.Primaries[2].Root(), "INSERT INTO test.regional (origin) VALUES ('c')");
@@ -27,7 +27,7 @@ public sealed class ThreeRegionsTests
 
         await Sql.ExecuteAsync(regions.Primaries[0].Root(), "INSERT INTO test.regional (origin) VALUES ('a')");
         await Sql.ExecuteAsync(regions.Primaries[1].Root(), "INSERT INTO test.regional (origin) VALUES ('b')");
-        await regions.WaitConvergedAsync(TimeSpan.FromSeconds(10));
+        await regions.WaitConvergedAsync(TimeSpan.FromSeconds(30));
         foreach (var primary in regions.Primaries)
         {
             await using var connection = new MySqlConnection(primary.Root());

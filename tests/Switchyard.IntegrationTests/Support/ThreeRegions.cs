@@ -95,8 +95,28 @@ internal sealed class ThreeRegions : IAsyncDisposable
             if (converged)
                 return;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"the regions did not converge within {timeout}");
+                throw new TimeoutException($"the regions did not converge within {timeout}:{Environment.NewLine}{await DescribeReplicationAsync()}");
         }
+    }
+
+    /// <summary>Each primary's binlog position and the state of its replication connections, for a failure message.</summary>
+    private async Task<string> DescribeReplicationAsync()
+    {
+        var lines = new List<string>();
+        for (var i = 0; i < Primaries.Count; i++)
+        {
+            if (!Primaries[i].IsRunning)
+                continue;
+            await using var connection = new MySqlConnector.MySqlConnection(Primaries[i].Root());
+            await connection.OpenAsync();
+            lines.Add($"{Names[i]}: gtid_binlog_pos={Sql.Render(await Sql.ScalarAsync(connection, "SELECT @@gtid_binlog_pos"))}");
+            await using var command = new MySqlConnector.MySqlCommand("SHOW ALL SLAVES STATUS", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            string[] columns = ["Connection_name", "Slave_IO_Running", "Slave_SQL_Running", "Gtid_Slave_Pos", "Last_IO_Error", "Last_SQL_Error"];
+            while (await reader.ReadAsync())
+                lines.Add("  " + string.Join(" | ", columns.Select(column => $"{column}={Sql.Render(reader[column])}")));
+        }
+        return string.Join(Environment.NewLine, lines);
     }
 
     public async ValueTask DisposeAsync()

@@ -231,4 +231,131 @@ public sealed class BackendStatementCacheTests
         Assert.Empty(_toClose);
         Assert.True(_cache.TryGet("a", out _));
     }
+
+    // ---- Lookups by client statement: remembered where found, never stale ----------------------------------
+
+    private static ClientStatement Client(string sql) => new(1, sql, schema: null, default, parameterCount: 0);
+
+    [Fact]
+    public void TryGetClient_FindsTheStatementOfItsTextAndAgainWhenAsked()
+    {
+        var added = _cache.Add(ClientStatement.KeyFor(null, "SELECT ?"), 7, 1, capacity: 4, _toClose);
+        var client = Client("SELECT ?");
+
+        Assert.True(_cache.TryGet(client, out var first));
+        Assert.True(_cache.TryGet(client, out var second));
+        Assert.Same(added, first);
+        Assert.Same(added, second);
+        Assert.False(_cache.TryGet(Client("SELECT 1"), out _));
+    }
+
+    [Fact]
+    public void TryGetClient_AskedAgain_IsAnsweredWithoutLookingUpItsTextUntilTheCacheChanges()
+    {
+        var client = Client("a");
+        _cache.Add(client.CacheKey, 1, 0, capacity: 4, _toClose);
+        _cache.Add(ClientStatement.KeyFor(null, "b"), 2, 0, capacity: 4, _toClose);
+
+        for (var i = 0; i < 3; i++)
+            Assert.True(_cache.TryGet(client, out _));
+        Assert.Equal(1, _cache.TextLookups);
+
+        _cache.Remove(ClientStatement.KeyFor(null, "b"), _toClose);
+        Assert.True(_cache.TryGet(client, out _));
+        Assert.True(_cache.TryGet(client, out _));
+        Assert.Equal(2, _cache.TextLookups);
+    }
+
+    /// <summary>A client statement whose backend statement (id 1) was added with <paramref name="capacity"/> and found
+    /// once, so that it is remembered.</summary>
+    private ClientStatement FoundOnce(string sql, int capacity = 4)
+    {
+        var client = Client(sql);
+        _cache.Add(client.CacheKey, 1, 0, capacity, _toClose);
+        Assert.True(_cache.TryGet(client, out _));
+        return client;
+    }
+
+    [Fact]
+    public void TryGetClient_AfterItsStatementWasRemoved_IsNotFound()
+    {
+        var client = FoundOnce("SELECT ?");
+
+        _cache.Remove(client.CacheKey, _toClose);
+
+        Assert.False(_cache.TryGet(client, out _));
+    }
+
+    [Fact]
+    public void TryGetClient_AfterTheServerForgotEveryStatement_IsNotFound()
+    {
+        var client = FoundOnce("SELECT ?");
+
+        _cache.Clear();
+
+        Assert.False(_cache.TryGet(client, out _));
+    }
+
+    [Fact]
+    public void TryGetClient_AfterItsStatementWasEvicted_IsNotFound()
+    {
+        var client = FoundOnce("a", capacity: 1);
+
+        _cache.Add(ClientStatement.KeyFor(null, "b"), 2, 0, capacity: 1, _toClose);
+
+        Assert.Equal([1u], _toClose);
+        Assert.False(_cache.TryGet(client, out _));
+    }
+
+    [Fact]
+    public void TryGetClient_AfterItsStatementWasPreparedAgain_FindsTheNewOne()
+    {
+        var client = FoundOnce("a");
+
+        _cache.Add(client.CacheKey, 2, 0, capacity: 4, _toClose);
+
+        Assert.True(_cache.TryGet(client, out var found));
+        Assert.Equal(2u, found.Id);
+    }
+
+    [Fact]
+    public void TryGetClient_OnTwoConnectionsInTurn_FindsEachConnectionsOwnStatement()
+    {
+        var other = new BackendStatementCache();
+        var key = ClientStatement.KeyFor(null, "a");
+        _cache.Add(key, 1, 0, capacity: 4, _toClose);
+        other.Add(key, 2, 0, capacity: 4, _toClose);
+        var third = new BackendStatementCache();
+        third.Add(ClientStatement.KeyFor(null, "b"), 3, 0, capacity: 4, _toClose); // the same version as the others
+        var client = Client("a");
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(_cache.TryGet(client, out var here));
+            Assert.True(other.TryGet(client, out var there));
+            Assert.Equal(1u, here.Id);
+            Assert.Equal(2u, there.Id);
+            Assert.False(third.TryGet(client, out _));
+        }
+    }
+
+    [Fact]
+    public void TryGetClient_FoundWhereItWasLastFound_CountsAsRecentUse()
+    {
+        var a = Client("a");
+        var b = Client("b");
+        var c = Client("c");
+        _cache.Add(a.CacheKey, 1, 0, capacity: 3, _toClose);
+        _cache.Add(b.CacheKey, 2, 0, capacity: 3, _toClose);
+        _cache.Add(c.CacheKey, 3, 0, capacity: 3, _toClose);
+        Assert.True(_cache.TryGet(a, out _));
+        Assert.True(_cache.TryGet(b, out _));
+        Assert.True(_cache.TryGet(c, out _));
+
+        Assert.True(_cache.TryGet(a, out _)); // remembered: a is now the most recent, b the least
+        _cache.Add(ClientStatement.KeyFor(null, "d"), 4, 0, capacity: 3, _toClose);
+
+        Assert.Equal([2u], _toClose);
+        Assert.True(_cache.TryGet(a.CacheKey, out _));
+    }
 }
