@@ -161,6 +161,10 @@ public sealed class SwitchyardServer : IAsyncDisposable
             {
                 break;
             }
+            catch (SocketException) when (_acceptStopping.IsCancellationRequested)
+            {
+                break;
+            }
             catch (SocketException e)
             {
                 Log.AcceptFailed(_logger, e);
@@ -198,12 +202,12 @@ public sealed class SwitchyardServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
             return;
         _configWatcher?.Dispose();
+        // Cancelled before the listener closes, so that the accept the close ends is known as the stop and not logged
+        // as a failure.
+        _acceptStopping.Cancel();
         _listener.Dispose();
         if (_acceptLoop is not null)
-        {
-            _acceptStopping.Cancel();
             await _acceptLoop.ConfigureAwait(false);
-        }
         if (drainTimeout > TimeSpan.Zero && !_sessions.IsEmpty)
             await DrainAsync(drainTimeout, force).ConfigureAwait(false);
         _stopping.Cancel();

@@ -85,6 +85,8 @@ public sealed partial class PublishedBinaryTests
             Assert.Equal(0, process.ExitCode);
             Assert.True(stopwatch.Elapsed < DrainTimeout, $"exited {stopwatch.Elapsed.TotalSeconds:0.0} s after the commit");
             Assert.Equal(2L, Convert.ToInt64(await Sql.ScalarAsync(Cluster.Root(database.Name), "SELECT COUNT(*) FROM t")));
+            // A clean stop is nothing an operator should be alerted to.
+            Assert.DoesNotContain(output, line => line.Contains("[ERR]", StringComparison.Ordinal) || line.Contains("[FTL]", StringComparison.Ordinal));
         }
         finally
         {
