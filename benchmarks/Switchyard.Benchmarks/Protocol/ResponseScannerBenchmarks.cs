@@ -64,22 +64,23 @@ public class ResponseScannerBenchmarks
     /// sent <paramref name="rows"/> times, sequence ids renumbered.</summary>
     private static byte[] RepeatRows(byte[] response, int rows)
     {
-        var packets = new List<byte[]>();
+        var payloads = new List<byte[]>();
         for (var offset = 0; offset < response.Length;)
         {
-            var length = PacketHeader.Size + (response[offset] | response[offset + 1] << 8 | response[offset + 2] << 16);
-            packets.Add(response[offset..(offset + length)]);
-            offset += length;
+            var header = PacketHeader.Read(response.AsSpan(offset));
+            payloads.Add(response[(offset + PacketHeader.Size)..(offset + PacketHeader.Size + header.PayloadLength)]);
+            offset += PacketHeader.Size + header.PayloadLength;
         }
-        var shaped = packets.Take(3).Concat(Enumerable.Repeat(packets[3], rows)).Append(packets[^1]).ToList();
-        var output = new List<byte>();
+        var shaped = payloads.Take(3).Concat(Enumerable.Repeat(payloads[3], rows)).Append(payloads[^1]).ToList();
+        var output = new byte[shaped.Sum(payload => PacketHeader.Size + payload.Length)];
+        var at = 0;
         for (var i = 0; i < shaped.Count; i++)
         {
-            var packet = (byte[])shaped[i].Clone();
-            packet[3] = (byte)(i + 1);
-            output.AddRange(packet);
+            new PacketHeader(shaped[i].Length, (byte)(i + 1)).Write(output.AsSpan(at));
+            shaped[i].CopyTo(output, at + PacketHeader.Size);
+            at += PacketHeader.Size + shaped[i].Length;
         }
-        return output.ToArray();
+        return output;
     }
 
     private long Scan(in ReadOnlySequence<byte> buffer)

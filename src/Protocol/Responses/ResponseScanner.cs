@@ -117,6 +117,8 @@ public struct ResponseScanner
         }
 
         var remaining = buffer;
+        // Here rather than in a method of the rare straddling case: moved there, the one-segment scan of 100 rows
+        // measured 1.1-1.2 µs instead of 0.6 µs (ResponseScannerBenchmarks, Rows100).
         Span<byte> straddling = stackalloc byte[PacketHeader.Size + PeekLength];
         while (true)
         {
