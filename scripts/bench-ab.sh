@@ -3,7 +3,8 @@
 # runs on A and on B alternate in ABBA order (A B, B A, A B, ...), and for each pair the script takes the difference
 # B - A of the proxy CPU time per statement (utime+stime from /proc/PID/stat over sysbench's query count). On a shared
 # 2-core machine one run's figure swings by ±15 % with the minute it ran in; neighbouring runs share the minute, so the
-# mean of the paired differences, with its standard error, is what tells a change from noise.
+# mean of the paired differences, with its standard error, is what tells a change from noise. The same is printed for
+# the CPU the three MariaDB servers spent per statement, which a proxy change can raise or lower as well.
 #
 #   scripts/bench-ab.sh                    A: every connection on .NET's socket engine (SWITCHYARD_SOCKET_ENGINE=dotnet),
 #                                          B: the default (the proxy's own loop, README "Running the proxy")
@@ -64,14 +65,19 @@ log "warming up both proxies ($WARMUP s each)"
 sysbench_run "$A_PORT" "$PS" "$WARMUP" >/dev/null
 sysbench_run "$B_PORT" "$PS" "$WARMUP" >/dev/null
 
-measure() {   # measure PORT PID: prints "total_us user_us kernel_us qps" per statement
-    local before after queries qps
-    before=$(cpu_ticks "$2") || die "the proxy on $1 is gone"
+# The three servers: what a proxy change costs or saves them shows in their CPU per statement too.
+SERVER_PIDS=()
+for port in "$PRIMARY_PORT" "$REPLICA1_PORT" "$REPLICA2_PORT"; do SERVER_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)"); done
+server_ticks() { local total=0 pid u s; for pid in "${SERVER_PIDS[@]}"; do read -r u s < <(cpu_ticks "$pid") || die "server $pid exited"; total=$((total + u + s)); done; echo "$total"; }
+
+measure() {   # measure PORT PID: prints "total_us user_us kernel_us qps servers_us" per statement
+    local before after servers_before servers_after queries qps
+    before=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_before=$(server_ticks)
     read -r queries qps _ < <(sysbench_run "$1" "$PS" "$TIME")
-    after=$(cpu_ticks "$2") || die "the proxy on $1 is gone"
-    awk -v b="$before" -v a="$after" -v q="$queries" -v qps="$qps" -v hz="$CLK_TCK" 'BEGIN {
+    after=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_after=$(server_ticks)
+    awk -v b="$before" -v a="$after" -v sb="$servers_before" -v sa="$servers_after" -v q="$queries" -v qps="$qps" -v hz="$CLK_TCK" 'BEGIN {
         split(b, x, " "); split(a, y, " "); u = (y[1] - x[1]) * 1e6 / hz / q; k = (y[2] - x[2]) * 1e6 / hz / q
-        printf "%.2f %.2f %.2f %.0f\n", u + k, u, k, qps }'
+        printf "%.2f %.2f %.2f %.0f %.2f\n", u + k, u, k, qps, (sa - sb) * 1e6 / hz / q }'
 }
 
 log "$PAIRS pairs of $TIME s runs, $SYSBENCH_WORKLOAD, ps $PS, $THREADS threads"
@@ -80,18 +86,20 @@ for ((i = 1; i <= PAIRS; i++)); do
     if ((i % 2)); then a=$(measure "$A_PORT" "$A_PID"); b=$(measure "$B_PORT" "$B_PID")
     else b=$(measure "$B_PORT" "$B_PID"); a=$(measure "$A_PORT" "$A_PID"); fi
     echo "$a $b" >>"$TMP/pairs"
-    log "pair $i: A $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps", $1, $2, $3, $4 }' <<<"$a")  B $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps", $1, $2, $3, $4 }' <<<"$b")"
+    log "pair $i: A $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps, servers %.1f µs/stmt", $1, $2, $3, $4, $5 }' <<<"$a")  B $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps, servers %.1f µs/stmt", $1, $2, $3, $4, $5 }' <<<"$b")"
 done
 
 echo
 echo "Switchyard A/B: $SYSBENCH_WORKLOAD, ps $PS, $THREADS threads, $PAIRS ABBA pairs of $TIME s"
 echo "  A: $A_DLL${A_ENV:+ with $A_ENV}"
 echo "  B: $B_DLL${B_ENV:+ with $B_ENV}"
-awk '{ n++; for (j = 1; j <= 3; j++) { d = $(j + 4) - $j; s[j] += d; ss[j] += d * d; ma[j] += $j; mb[j] += $(j + 4) } r += $8 / $4 }
+# Columns of a pair: A's total user kernel qps servers, then B's; rows: the proxy's total, user and kernel CPU and
+# the servers' CPU, each per statement.
+awk '{ n++; split("1 2 3 5", col, " "); for (j = 1; j <= 4; j++) { c = col[j]; d = $(c + 5) - $c; s[j] += d; ss[j] += d * d; ma[j] += $c; mb[j] += $(c + 5) } r += $9 / $4 }
      END {
-        split("total user kernel", name, " ")
+        split("total user kernel servers", name, " ")
         printf "%-8s %12s %12s %22s\n", "CPU", "A µs/stmt", "B µs/stmt", "B - A (± std. error)"
-        for (j = 1; j <= 3; j++) {
+        for (j = 1; j <= 4; j++) {
             m = s[j] / n; se = sqrt((ss[j] - n * m * m) / (n - 1) / n)
             printf "%-8s %12.1f %12.1f %14.2f ± %.2f\n", name[j], ma[j] / n, mb[j] / n, m, se
         }

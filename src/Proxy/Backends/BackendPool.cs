@@ -13,7 +13,7 @@ namespace Switchyard.Proxy.Backends;
 /// Connections to one backend: idle ones kept per <see cref="ConnectionProfile"/>, a cap on open connections,
 /// a bounded wait when the cap is reached, idle/age expiry and a minimum of idle connections kept warm. Sessions
 /// lease a connection per statement and give it back at once unless something pins them to it, so leasing and
-/// returning are cheap (a lock and an array stack, no allocation). A connection is returned either clean — its
+/// returning are cheap (a lock and a list, no allocation). A connection is returned either clean — its
 /// movable session state is recorded on it and replayed or undone by the next user — or dirty, when it may hold
 /// state that cannot move (temporary tables, user variables, locks); a dirty one is reset with COM_CHANGE_USER
 /// (see BackendConnector.ResetAsync) before anyone else gets it, so no state leaks between clients.
@@ -24,7 +24,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly BackendConnector _connector;
     private readonly PoolConfig _config;
     private readonly ILogger _logger;
-    private readonly Dictionary<ConnectionProfile, Stack<BackendConnection>> _idle = new();
+    private readonly Dictionary<ConnectionProfile, IdleConnections<BackendConnection>> _idle = new();
     private readonly Lock _idleLock = new();
     private readonly SemaphoreSlim _permits;
     // Connections lent out, so that those to a hung server can be aborted (a HashSet reuses its slots: no allocation
@@ -76,7 +76,13 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>A reload removed the backend: its pool lends nothing more and closes once every lease is back.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) != 0;
 
-    public async ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, CancellationToken cancellationToken)
+    public ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, CancellationToken cancellationToken) =>
+        LeaseAsync(profile, preferred: null, cancellationToken);
+
+    /// <summary>A connection of <paramref name="profile"/>: <paramref name="preferred"/> if it is idle here (the one the
+    /// session used last, whose statements are prepared and whose server thread is warm), else the most recently
+    /// returned one, else a new one.</summary>
+    public async ValueTask<BackendConnection> LeaseAsync(ConnectionProfile profile, BackendConnection? preferred, CancellationToken cancellationToken)
     {
         // A session that chose this replica just before a reload removed it: it skips to another, like a replica down.
         if (IsDraining)
@@ -94,7 +100,7 @@ internal sealed class BackendPool : IAsyncDisposable
                 throw new PoolExhaustedException(_endpoint, _config.WaitTimeout, _config.MaxConnectionsPerBackend);
             }
         }
-        return await LeaseWithPermitAsync(profile, cancellationToken).ConfigureAwait(false);
+        return await LeaseWithPermitAsync(profile, preferred, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A connection for a pipelined lane, which keeps it for as long as it works: only when one is free at once
@@ -104,15 +110,15 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         if (IsDraining || _disposed || lanes + 1 > _config.MaxConnectionsPerBackend / 2 || !_permits.Wait(0))
             return null;
-        return await LeaseWithPermitAsync(profile, cancellationToken).ConfigureAwait(false);
+        return await LeaseWithPermitAsync(profile, preferred: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lease once its permit is taken; the permit is given back if no connection can be had.</summary>
-    private async ValueTask<BackendConnection> LeaseWithPermitAsync(ConnectionProfile profile, CancellationToken cancellationToken)
+    private async ValueTask<BackendConnection> LeaseWithPermitAsync(ConnectionProfile profile, BackendConnection? preferred, CancellationToken cancellationToken)
     {
         try
         {
-            while (TryPopIdle(profile, out var idle))
+            while (TryTakeIdle(profile, preferred, out var idle))
             {
                 var now = Stopwatch.GetTimestamp();
                 if (IsExpired(idle, now))
@@ -311,18 +317,18 @@ internal sealed class BackendPool : IAsyncDisposable
         connection.LastUsedTimestamp = Stopwatch.GetTimestamp();
         lock (_idleLock)
         {
-            if (!_idle.TryGetValue(connection.Profile, out var stack))
-                _idle[connection.Profile] = stack = new Stack<BackendConnection>();
-            stack.Push(connection);
+            if (!_idle.TryGetValue(connection.Profile, out var idle))
+                _idle[connection.Profile] = idle = new IdleConnections<BackendConnection>();
+            idle.Push(connection);
             _idleCount++;
         }
     }
 
-    private bool TryPopIdle(ConnectionProfile profile, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BackendConnection? connection)
+    private bool TryTakeIdle(ConnectionProfile profile, BackendConnection? preferred, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BackendConnection? connection)
     {
         lock (_idleLock)
         {
-            if (_idle.TryGetValue(profile, out var stack) && stack.TryPop(out connection))
+            if (_idle.TryGetValue(profile, out var idle) && idle.TryTake(preferred, out connection))
             {
                 _idleCount--;
                 return true;
@@ -336,9 +342,9 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         lock (_idleLock)
         {
-            foreach (var (profile, stack) in _idle)
+            foreach (var (profile, idle) in _idle)
             {
-                if (profile != wanted && stack.TryPop(out victim))
+                if (profile != wanted && idle.TryTake(null, out victim))
                 {
                     _idleCount--;
                     return true;
@@ -355,7 +361,7 @@ internal sealed class BackendPool : IAsyncDisposable
         lock (_idleLock)
         {
             if (!_idle.ContainsKey(profile))
-                _idle[profile] = new Stack<BackendConnection>();
+                _idle[profile] = new IdleConnections<BackendConnection>();
         }
     }
 
@@ -371,22 +377,12 @@ internal sealed class BackendPool : IAsyncDisposable
         List<ConnectionProfile>? profiles = null;
         lock (_idleLock)
         {
-            foreach (var (profile, stack) in _idle)
+            foreach (var (profile, idle) in _idle)
             {
                 (profiles ??= []).Add(profile);
-                if (stack.Count == 0)
+                if (idle.Count == 0)
                     continue;
-                // Keep the fresh ones in their order: stacks are small and this runs rarely.
-                var all = stack.ToArray();
-                stack.Clear();
-                for (var i = all.Length - 1; i >= 0; i--)
-                {
-                    if (IsExpired(all[i], now))
-                        (expired ??= []).Add(all[i]);
-                    else
-                        stack.Push(all[i]);
-                }
-                _idleCount -= all.Length - stack.Count;
+                _idleCount -= idle.RemoveExpired(connection => IsExpired(connection, now), ref expired);
             }
         }
         foreach (var connection in expired ?? [])
@@ -427,7 +423,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private int IdleOf(ConnectionProfile profile)
     {
         lock (_idleLock)
-            return _idle.TryGetValue(profile, out var stack) ? stack.Count : 0;
+            return _idle.TryGetValue(profile, out var idle) ? idle.Count : 0;
     }
 
     private async ValueTask CloseAsync(BackendConnection connection, string reason)
@@ -458,8 +454,11 @@ internal sealed class BackendPool : IAsyncDisposable
         List<BackendConnection> all = [];
         lock (_idleLock)
         {
-            foreach (var stack in _idle.Values)
-                all.AddRange(stack);
+            foreach (var idle in _idle.Values)
+            {
+                foreach (var connection in idle)
+                    all.Add(connection);
+            }
             _idle.Clear();
             _idleCount = 0;
         }

@@ -77,7 +77,7 @@ internal sealed partial class SessionBackends
     {
         try
         {
-            return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+            return await LeaseWarmAsync(pool, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BackendUnavailableException or PoolExhaustedException)
         {

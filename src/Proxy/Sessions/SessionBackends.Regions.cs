@@ -43,7 +43,7 @@ internal sealed partial class SessionBackends
             BackendConnection connection;
             try
             {
-                connection = await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+                connection = await LeaseWarmAsync(pool, cancellationToken).ConfigureAwait(false);
             }
             catch (BackendUnavailableException e)
             {

@@ -26,6 +26,10 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
     private PinReason _pins;
     private PinReason _pinsCounted; // what switchyard_pinned_sessions counts of this session
     private bool _heldForNextOnly;
+    // The last two connections given back clean: a lease asks its pool for the one of these that is its pool's, so a
+    // session keeps coming back to the same connection (and server thread) while it is idle there.
+    private BackendConnection? _recent;
+    private BackendConnection? _earlier;
     private ServerStatusFlags _status = ServerStatusFlags.Autocommit;
 
     public ConnectionProfile Profile { get; set; }
@@ -150,7 +154,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             return await LeaseRegionalWriterAsync(regions, cancellationToken).ConfigureAwait(false);
         var writers = context.Writers;
         if (!writers.HasSeveralWriters)
-            return await context.PrimaryPool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+            return await LeaseWarmAsync(context.PrimaryPool, cancellationToken).ConfigureAwait(false);
         // Each failed writer is out for the retry delay, so the loop ends within a round of the writers; the bound
         // is a guard against a writer that recovers and fails again within it.
         for (var attempt = 0; attempt <= 2 * writers.Writers.Count; attempt++)
@@ -159,7 +163,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
                 break;
             try
             {
-                return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+                return await LeaseWarmAsync(pool, cancellationToken).ConfigureAwait(false);
             }
             catch (BackendUnavailableException e)
             {
@@ -189,7 +193,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             tried |= bit;
             try
             {
-                return await pool.LeaseAsync(Profile, cancellationToken).ConfigureAwait(false);
+                return await LeaseWarmAsync(pool, cancellationToken).ConfigureAwait(false);
             }
             catch (BackendUnavailableException e)
             {
@@ -341,9 +345,18 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
         }
         if (dirty || IsPinned)
             Log.PinsChanged(logger, sessionId, connection.Endpoint.Name, connection.ConnectionId, "released: " + _pins);
+        if (!dirty && !IsPinned && !ReferenceEquals(connection, _recent))
+            (_earlier, _recent) = (_recent, connection);
         pool.Return(connection, dirty || IsPinned);
         _pins = PinReason.None;
         CountPins();
+    }
+
+    private ValueTask<BackendConnection> LeaseWarmAsync(BackendPool pool, CancellationToken cancellationToken)
+    {
+        var endpoint = pool.Endpoint;
+        var preferred = _recent?.Endpoint == endpoint ? _recent : _earlier?.Endpoint == endpoint ? _earlier : null;
+        return pool.LeaseAsync(Profile, preferred, cancellationToken);
     }
 
     private static string Describe(PinReason pins) => pins.ToString().ToLowerInvariant().Replace(",", " and");

@@ -54,4 +54,32 @@ public sealed class MultiplexingTests
                 await connection.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ASessionGetsBackTheConnectionItUsedLastWhileThatOneIsIdle()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync();
+        var pool = server.Context.PrimaryPool;
+        var connectionString = Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app");
+        await using var a = new MySqlConnection(connectionString);
+        await using var b = new MySqlConnection(connectionString);
+        await a.OpenAsync();
+        await b.OpenAsync();
+        static async Task<long> ServedByAsync(MySqlConnection client) => Convert.ToInt64(await Sql.ScalarAsync(client, "SELECT CONNECTION_ID()"));
+        Task LeasedAsync(int count) => Poll.UntilAsync(() => Task.FromResult(pool.LeasedConnections == count), TimeSpan.FromSeconds(10),
+            $"{count} primary connection(s) lent out", () => $"{pool.LeasedConnections} lent out, {pool.IdleConnections} idle");
+
+        // B's transaction holds one connection while A is served on another; then B gives its connection back, after
+        // A did, so that the most recently returned connection is B's.
+        await Sql.ExecuteAsync(b, "BEGIN");
+        var servedB = await ServedByAsync(b);
+        var firstA = await ServedByAsync(a);
+        await LeasedAsync(1);
+        await Sql.ExecuteAsync(b, "COMMIT");
+        await LeasedAsync(0);
+        var secondA = await ServedByAsync(a);
+
+        Assert.NotEqual(servedB, firstA);
+        Assert.Equal(firstA, secondA);
+    }
 }
