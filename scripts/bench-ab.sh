@@ -67,14 +67,13 @@ sysbench_run "$B_PORT" "$PS" "$WARMUP" >/dev/null
 
 # The three servers: what a proxy change costs or saves them shows in their CPU per statement too.
 SERVER_PIDS=()
-for port in "$PRIMARY_PORT" "$REPLICA1_PORT" "$REPLICA2_PORT"; do SERVER_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)"); done
-server_ticks() { local total=0 pid u s; for pid in "${SERVER_PIDS[@]}"; do read -r u s < <(cpu_ticks "$pid") || die "server $pid exited"; total=$((total + u + s)); done; echo "$total"; }
+for port in "$PRIMARY_PORT" "$REPLICA1_PORT" "$REPLICA2_PORT"; do SERVER_PIDS+=("$(server_pid "$port")"); done
 
 measure() {   # measure PORT PID: prints "total_us user_us kernel_us qps servers_us" per statement
     local before after servers_before servers_after queries qps
-    before=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_before=$(server_ticks)
+    before=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_before=$(total_ticks "${SERVER_PIDS[@]}")
     read -r queries qps _ < <(sysbench_run "$1" "$PS" "$TIME")
-    after=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_after=$(server_ticks)
+    after=$(cpu_ticks "$2") || die "the proxy on $1 is gone"; servers_after=$(total_ticks "${SERVER_PIDS[@]}")
     awk -v b="$before" -v a="$after" -v sb="$servers_before" -v sa="$servers_after" -v q="$queries" -v qps="$qps" -v hz="$CLK_TCK" 'BEGIN {
         split(b, x, " "); split(a, y, " "); u = (y[1] - x[1]) * 1e6 / hz / q; k = (y[2] - x[2]) * 1e6 / hz / q
         printf "%.2f %.2f %.2f %.0f %.2f\n", u + k, u, k, qps, (sa - sb) * 1e6 / hz / q }'

@@ -42,7 +42,7 @@ point_select_setup "$REPLICA1_PORT" "$REPLICA2_PORT"
 log "building (Release)"
 dotnet build src/Proxy -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; die "build failed"; }
 REPLICA_PIDS=()
-for port in "$REPLICA1_PORT" "$REPLICA2_PORT"; do REPLICA_PIDS+=("$(sql "$port" -N -B -e "SELECT @@pid_file" | xargs cat)"); done
+for port in "$REPLICA1_PORT" "$REPLICA2_PORT"; do REPLICA_PIDS+=("$(server_pid "$port")"); done
 
 proxy_config() {   # proxy_config PORT LANES: config/switchyard.yaml with other listener ports and pipelined_lanes
     with_listeners config/switchyard.yaml "127.0.0.1:$1" "127.0.0.1:$(($1 + 1))" \
@@ -56,8 +56,6 @@ launch_proxy "${LANES_OTHER_DLL:-src/Proxy/bin/Release/net10.0/switchyard.dll}" 
     "$TMP/usual.log" "$USUAL_PORT"
 USUAL_PID=$PROXY_PID; PIDS+=("$PROXY_PID")
 
-ticks() { local total=0 pid u s; for pid in "$@"; do read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"; total=$((total + u + s)); done; echo "$total"; }
-
 # Statements the proxy listening on PORT served on its lanes so far (its HTTP listener is PORT + 1).
 lane_statements() {
     curl -fsS "http://127.0.0.1:$(($1 + 1))/metrics" | awk '/^switchyard_backend_pipelined_statements_total/ { s += $2 } END { printf "%d\n", s }'
@@ -65,9 +63,9 @@ lane_statements() {
 
 measure() {   # measure PORT PID: prints "qps p95 proxy_us_per_statement replicas_us_per_statement lanes_percent"
     local p0 r0 l0 p1 r1 l1 queries qps p95
-    p0=$(ticks "$2"); r0=$(ticks "${REPLICA_PIDS[@]}"); l0=$(lane_statements "$1")
+    p0=$(total_ticks "$2"); r0=$(total_ticks "${REPLICA_PIDS[@]}"); l0=$(lane_statements "$1")
     read -r queries qps p95 < <(sysbench_run "$1" "$PS" "$TIME")
-    p1=$(ticks "$2"); r1=$(ticks "${REPLICA_PIDS[@]}"); l1=$(lane_statements "$1")
+    p1=$(total_ticks "$2"); r1=$(total_ticks "${REPLICA_PIDS[@]}"); l1=$(lane_statements "$1")
     awk -v q="$queries" -v hz="$(getconf CLK_TCK)" -v p="$((p1 - p0))" -v r="$((r1 - r0))" -v l="$((l1 - l0))" -v qps="$qps" -v p95="$p95" \
         'BEGIN { printf "%s %s %.1f %.1f %.0f\n", qps, p95, p * 1e6 / hz / q, r * 1e6 / hz / q, 100 * l / q }'
 }

@@ -79,6 +79,19 @@ cpu_ticks() {
     echo "${12} ${13}"
 }
 
+# total_ticks PID...: the user and kernel clock ticks of all these processes together; dies when one is gone.
+total_ticks() {
+    local total=0 pid u s
+    for pid in "$@"; do
+        read -r u s < <(cpu_ticks "$pid") || die "process $pid exited"
+        total=$((total + u + s))
+    done
+    echo "$total"
+}
+
+# server_pid PORT: the pid of the MariaDB server answering on PORT (from its @@pid_file).
+server_pid() { sql "$1" -N -B -e "SELECT @@pid_file" | xargs cat; }
+
 # Install Debian packages that are missing. Runs `apt-get update` at most once per process.
 # A fresh CI machine has none of the MariaDB packages; a developer machine usually has them all,
 # so the common case costs one dpkg query and no network.
