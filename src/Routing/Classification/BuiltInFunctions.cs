@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Switchyard.Routing.Classification;
 
 /// <summary>
@@ -120,11 +118,10 @@ internal static class BuiltInFunctions
         ("SETVAL", StatementFlags.Sequence),
     ];
 
-    private static readonly FrozenDictionary<string, StatementFlags>.AlternateLookup<ReadOnlySpan<char>> Table =
-        AsciiNameLookup.Create(
-            ReadOnlyFunctions.Concat(NonCallWords).Distinct(StringComparer.OrdinalIgnoreCase)
-                .Select(name => KeyValuePair.Create(name, StatementFlags.None))
-                .Concat(PrimaryOnlyFunctions.Select(f => KeyValuePair.Create(f.Name, f.Flags))));
+    private static readonly AsciiNameTable<StatementFlags> Table = new(
+        ReadOnlyFunctions.Concat(NonCallWords).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(name => KeyValuePair.Create(name, StatementFlags.None))
+            .Concat(PrimaryOnlyFunctions.Select(f => KeyValuePair.Create(f.Name, f.Flags))));
 
     /// <summary>
     /// The flags a call of <paramref name="name"/> adds to a read: <see cref="StatementFlags.None"/> for a
@@ -132,5 +129,5 @@ internal static class BuiltInFunctions
     /// functions, <see cref="StatementFlags.UnknownFunctionMayWrite"/> for anything else.
     /// </summary>
     public static StatementFlags FlagsForCall(ReadOnlySpan<byte> name) =>
-        AsciiNameLookup.TryGetValue(Table, name, out StatementFlags flags) ? flags : StatementFlags.UnknownFunctionMayWrite;
+        Table.TryGetValue(name, out StatementFlags flags) ? flags : StatementFlags.UnknownFunctionMayWrite;
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace Switchyard.Routing.Classification;
@@ -20,8 +19,9 @@ namespace Switchyard.Routing.Classification;
 /// </remarks>
 internal ref struct SqlLexer
 {
-    // Bytes that may continue an unquoted identifier; every byte of a multi-byte UTF-8 character is >= 0x80.
-    private static readonly SearchValues<byte> IdentifierBytes = SearchValues.Create(BuildIdentifierBytes());
+    // Bytes that may continue an unquoted identifier; every byte of a multi-byte UTF-8 character is >= 0x80. A table
+    // and a plain loop: words are short, and a vectorised search costs more to set up than it saves on them.
+    private static readonly bool[] IdentifierBytes = BuildIdentifierBytes();
 
     private readonly ReadOnlySpan<byte> _sql;
     private readonly bool _backslashEscapes;
@@ -138,7 +138,7 @@ internal ref struct SqlLexer
         }
     }
 
-    private static bool IsIdentifierByte(byte b) => IdentifierBytes.Contains(b);
+    private static bool IsIdentifierByte(byte b) => IdentifierBytes[b];
 
     private readonly SqlToken Token(SqlTokenKind kind, int start) => new(kind, start, _position - start);
 
@@ -289,21 +289,25 @@ internal ref struct SqlLexer
 
     private void SkipIdentifierBytes()
     {
-        int end = _sql.Slice(_position).IndexOfAnyExcept(IdentifierBytes);
-        _position = end < 0 ? _sql.Length : _position + end;
-    }
-
-    private static byte[] BuildIdentifierBytes()
-    {
-        var bytes = new List<byte>();
-        for (int b = 0; b < 256; b++)
+        ReadOnlySpan<byte> sql = _sql;
+        bool[] identifierBytes = IdentifierBytes;
+        int position = _position;
+        while (position < sql.Length && identifierBytes[sql[position]])
         {
-            if (b is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_' or '$' or >= 0x80)
-            {
-                bytes.Add((byte)b);
-            }
+            position++;
         }
 
-        return bytes.ToArray();
+        _position = position;
+    }
+
+    private static bool[] BuildIdentifierBytes()
+    {
+        var table = new bool[256];
+        for (int b = 0; b < 256; b++)
+        {
+            table[b] = b is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_' or '$' or >= 0x80;
+        }
+
+        return table;
     }
 }

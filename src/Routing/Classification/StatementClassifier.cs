@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace Switchyard.Routing.Classification;
@@ -22,8 +21,8 @@ internal static class StatementClassifier
     // real SQL needs two levels, the limit stops hostile input from recursing deeply.
     private const int MaxNesting = 4;
 
-    private static readonly FrozenDictionary<string, LeadingKeyword>.AlternateLookup<ReadOnlySpan<char>> LeadingKeywords =
-        AsciiNameLookup.Create(new Dictionary<string, LeadingKeyword>
+    private static readonly AsciiNameTable<LeadingKeyword> LeadingKeywords =
+        new(new Dictionary<string, LeadingKeyword>
         {
             ["SELECT"] = LeadingKeyword.Select,
             ["WITH"] = LeadingKeyword.With,
@@ -165,7 +164,7 @@ internal static class StatementClassifier
         }
 
         if (first.Kind != SqlTokenKind.Word
-            || !AsciiNameLookup.TryGetValue(LeadingKeywords, lexer.TextOf(first), out LeadingKeyword keyword))
+            || !LeadingKeywords.TryGetValue(lexer.TextOf(first), out LeadingKeyword keyword))
         {
             return StatementClass.Other;
         }

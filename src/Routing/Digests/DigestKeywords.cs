@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Switchyard.Routing.Classification;
 
 namespace Switchyard.Routing.Digests;
@@ -7,7 +6,7 @@ namespace Switchyard.Routing.Digests;
 /// <c>SELECT</c> statements share one digest. Identifiers keep their case: on some servers it matters.</summary>
 internal static class DigestKeywords
 {
-    private static readonly FrozenDictionary<string, bool>.AlternateLookup<ReadOnlySpan<char>> Table = AsciiNameLookup.Create(
+    private static readonly AsciiNameTable<bool> Table = new(
         new[]
         {
             "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "XOR", "IN", "IS", "NULL", "TRUE", "FALSE", "AS", "ON", "USING",
@@ -24,5 +23,5 @@ internal static class DigestKeywords
             "PARTITION", "ROWS", "RANGE", "PRECEDING", "FOLLOWING", "CURRENT", "ROW", "UNBOUNDED", "SEPARATOR", "ESCAPE",
         }.Select(k => KeyValuePair.Create(k, true)));
 
-    public static bool IsKeyword(ReadOnlySpan<byte> word) => AsciiNameLookup.TryGetValue(Table, word, out _);
+    public static bool IsKeyword(ReadOnlySpan<byte> word) => Table.TryGetValue(word, out _);
 }
