@@ -79,13 +79,17 @@ measure() {   # measure PORT PID: prints "total_us user_us kernel_us qps servers
         printf "%.2f %.2f %.2f %.0f %.2f\n", u + k, u, k, qps, (sa - sb) * 1e6 / hz / q }'
 }
 
+describe() {   # describe "total user kernel qps servers": one proxy's side of a pair, for the log
+    awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps, servers %.1f µs/stmt", $1, $2, $3, $4, $5 }' <<<"$1"
+}
+
 log "$PAIRS pairs of $TIME s runs, $SYSBENCH_WORKLOAD, ps $PS, $THREADS threads"
 : >"$TMP/pairs"
 for ((i = 1; i <= PAIRS; i++)); do
     if ((i % 2)); then a=$(measure "$A_PORT" "$A_PID"); b=$(measure "$B_PORT" "$B_PID")
     else b=$(measure "$B_PORT" "$B_PID"); a=$(measure "$A_PORT" "$A_PID"); fi
     echo "$a $b" >>"$TMP/pairs"
-    log "pair $i: A $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps, servers %.1f µs/stmt", $1, $2, $3, $4, $5 }' <<<"$a")  B $(awk '{ printf "%.1f µs/stmt (user %.1f, kernel %.1f), %s qps, servers %.1f µs/stmt", $1, $2, $3, $4, $5 }' <<<"$b")"
+    log "pair $i: A $(describe "$a")  B $(describe "$b")"
 done
 
 echo
