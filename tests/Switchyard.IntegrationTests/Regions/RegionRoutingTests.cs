@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MySqlConnector;
 using Switchyard.IntegrationTests.Configuration;
 using Switchyard.IntegrationTests.Support;
@@ -41,13 +42,22 @@ public sealed class RegionRoutingTests(ITestOutputHelper output)
         await regions.Primaries[0].KillAsync();
         await Poll.UntilAsync(async () => (await RegionsAsync(proxy)).Single(r => r.GetProperty("name").GetString() == "a").GetProperty("readable").GetBoolean() == false,
             TimeSpan.FromSeconds(10), "region a is out of read rotation");
-        var remote = new List<string>();
+        // c is nearer (20 ms) than b (40 ms), though b is listed first. A read served elsewhere is recorded with how the
+        // proxy saw the regions right after it: this failed twice on the loaded CI machine (1 read of 20 in b).
+        var elsewhere = new List<string>();
         for (var i = 0; i < 20; i++)
-            remote.Add(RegionOf(await ServerIdAsync(connection)));
+        {
+            var region = RegionOf(await ServerIdAsync(connection));
+            if (region != "c")
+                elsewhere.Add($"read {i} in {region}, regions then: {Describe(await RegionsAsync(proxy))}");
+        }
 
-        // c is nearer (20 ms) than b (40 ms), though b is listed first.
-        Assert.All(remote, r => Assert.Equal("c", r));
+        Assert.True(elsewhere.Count == 0, $"{elsewhere.Count} of 20 reads not in c: {string.Join("; ", elsewhere)}. " +
+            $"The proxy's warnings: {string.Join(" | ", proxy.Logs.Where(l => l.StartsWith("Warning ", StringComparison.Ordinal) || l.StartsWith("Error ", StringComparison.Ordinal)))}");
     }
+
+    private static string Describe(JsonElement[] regions) => string.Join(", ", regions.Select(r =>
+        $"{r.GetProperty("name").GetString()} readable={r.GetProperty("readable").GetBoolean()} round_trip_ms={r.GetProperty("round_trip_ms").GetRawText()}"));
 
     [Fact]
     public async Task AUserHomedInCWritesThereFailsOverToTheNearestRegionWhileCIsDownAndReturnsOnceCHasCaughtUp()
