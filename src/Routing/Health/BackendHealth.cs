@@ -7,8 +7,8 @@ namespace Switchyard.Routing.Health;
 /// <param name="Reason">Why, in words for logs and /status (empty when online).</param>
 /// <param name="LagSeconds">Replication lag in seconds (heartbeat or Seconds_Behind_Master); null when unknown.</param>
 /// <param name="LagBytes">How far the replica's applied position is behind the primary's binlog, in bytes; null when unknown.</param>
-/// <param name="RoundTrip">Round-trip time of the checks: the last one's when shorter, else a quarter of the way
-/// from the previous figure towards it (see <see cref="HealthEvaluator"/>).</param>
+/// <param name="RoundTrip">Round-trip time of the checks: the shortest of the last few healthy ones (see
+/// <see cref="RoundTripWindow"/>).</param>
 /// <param name="GtidPosition">@@gtid_slave_pos of a replica, @@gtid_binlog_pos of the primary.</param>
 /// <param name="CheckedAt">When the check finished.</param>
 internal sealed record BackendHealth(

@@ -15,7 +15,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     private int _failures;
     private int _successes;
     private DateTimeOffset _shunnedAt = DateTimeOffset.MinValue;
-    private TimeSpan? _roundTrip;
+    private readonly RoundTripWindow _roundTrips = new();
 
     public HealthThresholds Thresholds { get; } = thresholds;
 
@@ -71,22 +71,16 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
         return Build(previous.State, $"recovering from {previous.State.ToString().ToLowerInvariant()} ({_successes} of {Thresholds.SuccessesToOnline} healthy checks)", check, now);
     }
 
-    /// <summary>
-    /// The round trip regions are ranked by. One check's time swings with the load on both ends (a continuation that
-    /// runs late adds milliseconds), and waiting only ever adds: so a shorter sample is taken at once and a longer one
-    /// moves the figure a quarter of the way. One slow check then no longer makes a region look farther than the next
-    /// one; a path that really got longer is followed within a few checks (90 % of the step after eight). A check that
-    /// failed reports its own time and starts the figure afresh.
-    /// </summary>
+    /// <summary>The round trip regions are ranked by (see <see cref="RoundTripWindow"/>). A check that failed reports
+    /// its own time and starts the window afresh.</summary>
     private TimeSpan? SmoothRoundTrip(HealthCheckResult check)
     {
         if (!check.Reachable || check.RoundTrip is not { } sample)
         {
-            _roundTrip = null;
+            _roundTrips.Clear();
             return check.RoundTrip;
         }
-        _roundTrip = _roundTrip is { } current && sample > current ? current + (sample - current) / 4 : sample;
-        return _roundTrip;
+        return _roundTrips.Add(sample);
     }
 
     /// <summary>What this one check says on its own (the lag hysteresis needs the previous state).</summary>

@@ -50,29 +50,38 @@ public sealed class HealthEvaluatorTests
         Run(Limits, checks).Select(h => h.RoundTrip!.Value.TotalMilliseconds).ToList();
 
     [Fact]
-    public void RoundTrip_OneSlowCheckMovesItAQuarterOfTheWay_AFasterOneIsTakenAtOnce()
+    public void RoundTrip_SlowChecksFewerThanTheWindow_DoNotMoveIt_AFasterOneIsTakenAtOnce()
     {
-        // 20 ms, one check delayed to 60 ms (a region 40 ms away must still look farther), then 10 ms.
-        Assert.Equal([20, 30, 10], RoundTrips(Taking(20), Taking(60), Taking(10)));
+        // 20 ms, then four checks delayed to 60-500 ms (a region 40 ms away must still look farther), then 10 ms.
+        Assert.Equal([20, 20, 20, 20, 20, 10], RoundTrips(Taking(20), Taking(500), Taking(60), Taking(90), Taking(60), Taking(10)));
     }
 
     [Fact]
-    public void RoundTrip_APathThatReallyGotLonger_IsFollowedWithinAFewChecks()
+    public void RoundTrip_APathThatReallyGotLonger_IsFollowedAfterAWindowOfChecks()
     {
-        var trips = RoundTrips([Taking(20), .. Enumerable.Repeat(Taking(40), 8)]);
+        var trips = RoundTrips([Taking(20), .. Enumerable.Repeat(Taking(40), RoundTripWindow.Size)]);
 
-        Assert.InRange(trips[^1], 37.9, 40);
-        Assert.True(trips.Zip(trips.Skip(1)).All(pair => pair.First < pair.Second), string.Join(", ", trips));
+        Assert.Equal([20, 20, 20, 20, 20, 40], trips);
+    }
+
+    [Fact]
+    public void RoundTrip_IsTheShortestOfTheLastChecks_NotOfAllChecks()
+    {
+        // The 10 ms check leaves the window after five more: then the shortest of 30, 50, 40, 60, 50 counts.
+        var trips = RoundTrips(Taking(10), Taking(30), Taking(50), Taking(40), Taking(60), Taking(50), Taking(70));
+
+        Assert.Equal([10, 10, 10, 10, 10, 30, 40], trips);
     }
 
     [Fact]
     public void RoundTrip_AfterAFailedCheck_StartsAfresh()
     {
         var failed = HealthCheckResult.Unreachable(isReplica: true, "connection refused", TimeSpan.FromSeconds(2));
-        var health = Run(Limits, Taking(20), failed, Taking(60));
+        var health = Run(Limits, Taking(20), failed, Taking(60), Taking(80));
 
         Assert.Equal(2000, health[1].RoundTrip!.Value.TotalMilliseconds);
         Assert.Equal(60, health[2].RoundTrip!.Value.TotalMilliseconds);
+        Assert.Equal(60, health[3].RoundTrip!.Value.TotalMilliseconds);
     }
 
     [Fact]
