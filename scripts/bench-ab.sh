@@ -15,7 +15,8 @@
 # Settings: AB_WORKLOAD (oltp_point_select; any oltp_* workload, the tables are the same) with AB_SYSBENCH_OPTS,
 # AB_PS (auto | disable), AB_THREADS (16), AB_PAIRS (10), AB_TIME (5 s per run), AB_WARMUP (8 s per proxy),
 # AB_A_DLL / AB_B_DLL (this checkout's Release build), AB_A_ENV ("SWITCHYARD_SOCKET_ENGINE=dotnet") / AB_B_ENV (""):
-# environment assignments for each proxy, AB_PORT (6160: A; +1 its HTTP, +2 B, +3 its HTTP).
+# environment assignments for each proxy, AB_A_CONFIG / AB_B_CONFIG (config/switchyard.yaml): each proxy's configuration
+# (its listeners are replaced), AB_PORT (6160: A; +1 its HTTP, +2 B, +3 its HTTP).
 # Needs the cluster of scripts/cluster.sh (started if nothing answers, and stopped again on exit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -36,6 +37,8 @@ A_DLL=${AB_A_DLL:-$BUILT_DLL}
 B_DLL=${AB_B_DLL:-$BUILT_DLL}
 A_ENV=${AB_A_ENV-SWITCHYARD_SOCKET_ENGINE=dotnet}
 B_ENV=${AB_B_ENV:-}
+A_CONFIG=${AB_A_CONFIG:-config/switchyard.yaml}
+B_CONFIG=${AB_B_CONFIG:-config/switchyard.yaml}
 DB=sbab
 CLK_TCK=$(getconf CLK_TCK)
 [[ $PAIRS =~ ^[0-9]+$ && $PAIRS -ge 2 ]] || die "AB_PAIRS must be a number of pairs, at least 2"
@@ -49,18 +52,18 @@ if [[ $A_DLL == "$BUILT_DLL" || $B_DLL == "$BUILT_DLL" ]]; then
     dotnet build src/Proxy/Switchyard.Proxy.csproj -c Release -v q -nologo >"$TMP/build.log" 2>&1 || { tail -20 "$TMP/build.log" >&2; die "build failed"; }
 fi
 
-# start_proxy NAME DLL ENV PORT: the shipped configuration on PORT (HTTP on PORT+1); its pid in PROXY_PID.
+# start_proxy NAME DLL ENV PORT CONFIG: CONFIG on PORT (HTTP on PORT+1); its pid in PROXY_PID.
 start_proxy() {
-    local name=$1 dll=$2 env_text=$3 port=$4 assignments
+    local name=$1 dll=$2 env_text=$3 port=$4 config=$5 assignments
     port_open "$port" && die "127.0.0.1:$port is already in use; set AB_PORT"
-    with_listeners config/switchyard.yaml "127.0.0.1:$port" "127.0.0.1:$((port + 1))" >"$TMP/$name.yaml"
+    with_listeners "$config" "127.0.0.1:$port" "127.0.0.1:$((port + 1))" >"$TMP/$name.yaml"
     read -r -a assignments <<<"$env_text"
     launch_proxy "$dll" "$TMP/$name.yaml" "$TMP/$name.log" "$port" "${assignments[@]}"
     PIDS+=("$PROXY_PID")
     log "proxy $name: $dll${env_text:+ with $env_text} on $port (pid $PROXY_PID)"
 }
-start_proxy A "$A_DLL" "$A_ENV" "$A_PORT"; A_PID=$PROXY_PID
-start_proxy B "$B_DLL" "$B_ENV" "$B_PORT"; B_PID=$PROXY_PID
+start_proxy A "$A_DLL" "$A_ENV" "$A_PORT" "$A_CONFIG"; A_PID=$PROXY_PID
+start_proxy B "$B_DLL" "$B_ENV" "$B_PORT" "$B_CONFIG"; B_PID=$PROXY_PID
 log "warming up both proxies ($WARMUP s each)"
 sysbench_run "$A_PORT" "$PS" "$WARMUP" >/dev/null
 sysbench_run "$B_PORT" "$PS" "$WARMUP" >/dev/null
@@ -94,8 +97,8 @@ done
 
 echo
 echo "Switchyard A/B: $SYSBENCH_WORKLOAD, ps $PS, $THREADS threads, $PAIRS ABBA pairs of $TIME s"
-echo "  A: $A_DLL${A_ENV:+ with $A_ENV}"
-echo "  B: $B_DLL${B_ENV:+ with $B_ENV}"
+echo "  A: $A_DLL${A_ENV:+ with $A_ENV}, $A_CONFIG"
+echo "  B: $B_DLL${B_ENV:+ with $B_ENV}, $B_CONFIG"
 # Columns of a pair: A's total user kernel qps servers, then B's; rows: the proxy's total, user and kernel CPU and
 # the servers' CPU, each per statement.
 awk '{ n++; split("1 2 3 5", col, " "); for (j = 1; j <= 4; j++) { c = col[j]; d = $(c + 5) - $c; s[j] += d; ss[j] += d * d; ma[j] += $c; mb[j] += $(c + 5) } r += $9 / $4 }
