@@ -2,8 +2,8 @@ namespace Switchyard.Routing.Health;
 
 /// <summary>
 /// The round trip a backend is ranked by: the shortest of its last <see cref="Size"/> healthy checks. One check's time
-/// swings with the load on both ends (a monitor continuation that runs late adds milliseconds, and a region going
-/// down makes the others' checks run late together), and waiting only ever adds to the path's own time; so the
+/// swings with the load on both ends (a monitor continuation that runs late adds milliseconds, and a burst of work in
+/// the proxy can delay several checks in a row), and waiting only ever adds to the path's own time; so the
 /// minimum over a short window ignores a burst of slow checks shorter than the window, takes a faster figure at once,
 /// and follows a path that really got longer after exactly <see cref="Size"/> checks.
 /// </summary>
