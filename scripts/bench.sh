@@ -26,6 +26,10 @@
 # which backends served the reads. Other users of a shared cluster add to those counts. And the deadlocks InnoDB
 # detected on the primary during the run (Innodb_deadlocks delta): sysbench retries a transaction chosen as a
 # deadlock victim and counts it among its ignored errors, so errors equal to deadlocks are the server's doing.
+# Where the rest of the machine goes, for direct and proxy runs alike: the MariaDB servers' CPU time per statement
+# (utime+stime of all the backends' mariadbd processes together, per sysbench query) and the share of the machine's
+# CPU time that was idle during the run (/proc/stat). With the proxy's own CPU, these say why the ratio is what it
+# is: the proxy's CPU, servers that work harder or less per statement, or CPUs left idle while statements wait.
 #
 # Settings (environment):
 #   BENCH_TIME=10          seconds per run                 BENCH_QUICK=1     3 s, fewer combinations
@@ -93,6 +97,10 @@ COLUMNS=(
     "direct p95 ms|d_p95"
     "proxy p95 ms|p_p95"
     "proxy µs CPU/stmt|p_cpu_us"
+    "servers µs CPU/stmt direct|d_srv_us"
+    "servers µs CPU/stmt proxy|p_srv_us"
+    "idle % direct|d_idle"
+    "idle % proxy|p_idle"
     "errors d/p/r|errors"
     "deadlocks d/p|deadlocks"
     "proxy SELECTs by backend|p_selects"
@@ -239,6 +247,27 @@ proxy_cpu_us() {
     echo $(( ($1 + $2) * 1000000 / CLK_TCK ))
 }
 
+# utime+stime of the backends' MariaDB servers together, in microseconds; -1 when one of them is gone.
+servers_cpu_us() {
+    local pid ticks total=0
+    for pid in "${SERVER_PIDS[@]}"; do
+        ticks=$(cpu_ticks "$pid") || { echo -1; return 0; }
+        # shellcheck disable=SC2086
+        set -- $ticks
+        total=$((total + $1 + $2))
+    done
+    echo $((total * 1000000 / CLK_TCK))
+}
+
+# "idle total": the machine's idle (with iowait) and total CPU ticks so far, from /proc/stat.
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t; exit }' /proc/stat; }
+
+# idle_percent "IDLE0 TOTAL0" "IDLE1 TOTAL1": the idle share of the machine's CPU time between the two readings.
+idle_percent() {
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        if (y[2] > x[2]) printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]); else print "-" }'
+}
+
 # ---- sysbench --------------------------------------------------------------------------------------------------
 
 # Replica ports of the base configuration, comma-separated (sysbench's list form).
@@ -276,11 +305,12 @@ parse_sysbench() {
         }' "$1"
 }
 
-declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us selects deadlocks
+declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us srv_us idle selects deadlocks
 
 # run_one TARGET(direct|replicas|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
 run_one() {
     local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value deadlocks0 deadlocks1
+    local servers0 servers1 machine0 machine1
     case $target in
         direct) port=$PRIMARY_PORT ;;
         replicas) port=$REPLICA_PORTS ;;
@@ -290,8 +320,10 @@ run_one() {
     snapshot_backend_selects >"$TMP/sel.before"
     deadlocks0=$(primary_deadlocks)
     [[ $target == proxy ]] && cpu0=$(proxy_cpu_us)
+    servers0=$(servers_cpu_us); machine0=$(machine_ticks)
     sysbench_cmd "$workload" "$port" "$ps" "$threads" "$TIME" run >"$log" 2>&1 || rc=$?
     [[ $target == proxy ]] && cpu1=$(proxy_cpu_us)
+    servers1=$(servers_cpu_us); machine1=$(machine_ticks)
     snapshot_backend_selects >"$TMP/sel.after"
     deadlocks1=$(primary_deadlocks)
     RUN=()
@@ -309,12 +341,17 @@ run_one() {
     if [[ $target == proxy && -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 ]]; then
         RUN[cpu_us]=$(awk -v c=$((cpu1 - cpu0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
     fi
+    RUN[srv_us]=""
+    if [[ -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 && $servers0 -ge 0 && $servers1 -ge 0 ]]; then
+        RUN[srv_us]=$(awk -v c=$((servers1 - servers0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
+    fi
+    RUN[idle]=$(idle_percent "$machine0" "$machine1")
     RUN[selects]=$(print_backend_select_counts "$TMP/sel.before" "$TMP/sel.after")
     RUN[deadlocks]="?"
     [[ $deadlocks0 =~ ^[0-9]+$ && $deadlocks1 =~ ^[0-9]+$ ]] && RUN[deadlocks]=$((deadlocks1 - deadlocks0))
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$target" "$workload" "$ps" "$threads" \
-        "${RUN[tps]:-}" "${RUN[qps]:-}" "${RUN[queries]:-}" "${RUN[p95]:-}" "${RUN[errors]}" "${RUN[cpu_us]}" "${RUN[selects]}" "${RUN[deadlocks]}" >>"$OUT/runs.tsv"
-    log "  $target: tps=${RUN[tps]:-?} qps=${RUN[qps]:-?} p95=${RUN[p95]:-?} ms errors=${RUN[errors]} deadlocks=${RUN[deadlocks]}${RUN[cpu_us]:+ cpu=${RUN[cpu_us]} µs/stmt} selects: ${RUN[selects]}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$target" "$workload" "$ps" "$threads" \
+        "${RUN[tps]:-}" "${RUN[qps]:-}" "${RUN[queries]:-}" "${RUN[p95]:-}" "${RUN[errors]}" "${RUN[cpu_us]}" "${RUN[selects]}" "${RUN[deadlocks]}" "${RUN[srv_us]}" "${RUN[idle]}" >>"$OUT/runs.tsv"
+    log "  $target: tps=${RUN[tps]:-?} qps=${RUN[qps]:-?} p95=${RUN[p95]:-?} ms errors=${RUN[errors]} deadlocks=${RUN[deadlocks]}${RUN[cpu_us]:+ cpu=${RUN[cpu_us]} µs/stmt}${RUN[srv_us]:+ servers=${RUN[srv_us]} µs/stmt} idle=${RUN[idle]}% selects: ${RUN[selects]}"
 }
 
 # ---- results table -------------------------------------------------------------------------------------------
@@ -329,6 +366,8 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,d_qps]=${D[qps]:-}; RES[$row,p_qps]=${RUN[qps]:-}
     RES[$row,d_p95]=${D[p95]:-}; RES[$row,p_p95]=${RUN[p95]:-}
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
+    RES[$row,d_srv_us]=${D[srv_us]:-}; RES[$row,p_srv_us]=${RUN[srv_us]:-}
+    RES[$row,d_idle]=${D[idle]:-}; RES[$row,p_idle]=${RUN[idle]:-}
     RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}"
     RES[$row,deadlocks]="${D[deadlocks]:-?}/${RUN[deadlocks]:-?}"
     RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
@@ -341,7 +380,7 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
 # (errors and deadlocks: each pair's, in order).
 # The direct run's throughput swings by a third from minute to minute on a shared 2-core machine while the proxy's
 # holds steadier, so a single pair's ratio says more about that minute than about the proxy.
-MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us)
+MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us d_srv_us p_srv_us d_idle p_idle)
 print_median_table() {
     local -a combos=()
     local row key field combo
@@ -441,10 +480,13 @@ main() {
     ensure_packages mariadb-client
     [[ -f $BASE_CONFIG ]] || die "$BASE_CONFIG not found"
     rm -rf "$OUT" && mkdir -p "$OUT/runs"
-    printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\tprimary_deadlocks\n' >"$OUT/runs.tsv"
+    printf 'label\ttarget\tworkload\tps\tthreads\ttps\tqps\tqueries\tp95_ms\terrors\tproxy_cpu_us_per_stmt\tselects_by_backend\tprimary_deadlocks\tservers_cpu_us_per_stmt\tidle_pct\n' >"$OUT/runs.tsv"
 
     ensure_cluster
     REPLICA_PORTS=$(replica_ports)
+    local name host port
+    SERVER_PIDS=()
+    while read -r name host port; do SERVER_PIDS+=("$(server_pid "$port")"); done < <(backends)
     log "building the proxy (Release)"
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
     dotnet build src/Proxy -c Release -nologo -v q >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
