@@ -249,14 +249,16 @@ proxy_cpu_us() {
 
 # utime+stime of the backends' MariaDB servers together, in microseconds; -1 when one of them is gone.
 servers_cpu_us() {
-    local pid ticks total=0
-    for pid in "${SERVER_PIDS[@]}"; do
-        ticks=$(cpu_ticks "$pid") || { echo -1; return 0; }
-        # shellcheck disable=SC2086
-        set -- $ticks
-        total=$((total + $1 + $2))
-    done
-    echo $((total * 1000000 / CLK_TCK))
+    local ticks
+    ticks=$(total_ticks "${SERVER_PIDS[@]}" 2>/dev/null) || { echo -1; return 0; }
+    echo $((ticks * 1000000 / CLK_TCK))
+}
+
+# per_statement US0 US1 QUERIES: the CPU microseconds between two readings per query, or nothing when a reading
+# failed (-1) or the run counted no queries.
+per_statement() {
+    [[ $1 -ge 0 && $2 -ge 0 && ${3:-0} -gt 0 ]] || return 0
+    awk -v c=$(($2 - $1)) -v q="$3" 'BEGIN { printf "%.1f", c / q }'
 }
 
 # "idle total": the machine's idle (with iowait) and total CPU ticks so far, from /proc/stat.
@@ -332,19 +334,14 @@ run_one() {
         RUN[errors]="FAIL(rc=$rc)"
         log "  $target: sysbench failed (exit $rc), see $log:"; grep -iE 'fatal|error' "$log" | head -5 | sed 's/^/      /' >&2 || true
     fi
-    RUN[cpu_us]=""
     if [[ $target == proxy && ($cpu0 -lt 0 || $cpu1 -lt 0) ]]; then
         RUN[errors]="FAIL(proxy exited)"
         log "  the proxy exited; its log:"; tail -20 "$TMP/proxy.log" >&2
         exit 1
     fi
-    if [[ $target == proxy && -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 ]]; then
-        RUN[cpu_us]=$(awk -v c=$((cpu1 - cpu0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
-    fi
-    RUN[srv_us]=""
-    if [[ -n ${RUN[queries]:-} && ${RUN[queries]:-0} -gt 0 && $servers0 -ge 0 && $servers1 -ge 0 ]]; then
-        RUN[srv_us]=$(awk -v c=$((servers1 - servers0)) -v q="${RUN[queries]}" 'BEGIN { printf "%.1f", c / q }')
-    fi
+    RUN[cpu_us]=""
+    [[ $target == proxy ]] && RUN[cpu_us]=$(per_statement "$cpu0" "$cpu1" "${RUN[queries]:-}")
+    RUN[srv_us]=$(per_statement "$servers0" "$servers1" "${RUN[queries]:-}")
     RUN[idle]=$(idle_percent "$machine0" "$machine1")
     RUN[selects]=$(print_backend_select_counts "$TMP/sel.before" "$TMP/sel.after")
     RUN[deadlocks]="?"

@@ -43,7 +43,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
     public BackendHealth Next(HealthCheckResult check, BackendHealth? previous, DateTimeOffset now, DateTimeOffset? startedAt = null)
     {
         previous ??= BackendHealth.Unchecked;
-        check = check with { RoundTrip = SmoothRoundTrip(check) };
+        check = check with { RoundTrip = WindowedRoundTrip(check) };
         var (observed, reason) = Observe(check, previous.State);
 
         if (observed == HealthState.Down)
@@ -73,7 +73,7 @@ internal sealed class HealthEvaluator(HealthThresholds thresholds)
 
     /// <summary>The round trip regions are ranked by (see <see cref="RoundTripWindow"/>). A check that failed reports
     /// its own time and starts the window afresh.</summary>
-    private TimeSpan? SmoothRoundTrip(HealthCheckResult check)
+    private TimeSpan? WindowedRoundTrip(HealthCheckResult check)
     {
         if (!check.Reachable || check.RoundTrip is not { } sample)
         {
