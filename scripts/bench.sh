@@ -14,7 +14,9 @@
 #      for the read-only workloads also a run directly on the replicas between those two (sysbench spreads its
 #      connections over them): the proxy sends those reads to the replicas, so that ratio compares the same servers
 #      doing the same work, with and without the proxy in between (on one shared machine, two busy servers cost more
-#      than one);
+#      than one); and right after the direct run, one through a second proxy whose configuration is the base's without
+#      its replicas: the proxy in front of the very server the direct run uses, where it sends every statement, as a
+#      proxy without read/write splitting would (the "proxy on primary" columns);
 #   4. prints one table, checks that the sysbench tables still hold BENCH_TABLE_SIZE rows each after
 #      oltp_read_write (primary, through the proxy and on every replica), and saves everything in
 #      artifacts/bench/ (raw sysbench output per run, runs.tsv with one line per run, table.txt).
@@ -40,6 +42,8 @@
 #   BENCH_KEEP_DB=1        keep the sysbench database afterwards (default: dropped on exit)
 #   BENCH_BACKENDS=tcp     how the proxy reaches the backends: tcp, or socket (each server's Unix socket)
 #   BENCH_DIRECT_REPLICAS=1  also run read-only workloads directly on the replicas (0: primary only)
+#   BENCH_PRIMARY_PROXY=1  also run read-only workloads through a proxy in front of the primary alone (0: not), on
+#                          BENCH_PORT+1 (HTTP: BENCH_HTTP_PORT+1)
 #   SWITCHYARD_CONFIG      base configuration (default config/switchyard.yaml)
 #   BENCH_LANES=N          run the proxy with routing.pipelined_lanes: N (README, "Pipelined lanes"; default: the base's)
 # The cluster is used as it is when it answers; otherwise `scripts/cluster.sh up` starts it and it is stopped
@@ -82,6 +86,9 @@ declare -A WORKLOAD_OPTS=([oltp_read_only]="--skip_trx=on")
 # are read-only for the demo user).
 declare -A READ_ONLY_WORKLOADS=([oltp_point_select]=1 [oltp_read_only]=1)
 DIRECT_REPLICAS=${BENCH_DIRECT_REPLICAS:-1}
+PRIMARY_PROXY=${BENCH_PRIMARY_PROXY:-1}
+PRIMARY_PROXY_PORT=$((PORT + 1))
+PRIMARY_PROXY_HTTP_PORT=$((HTTP_PORT + 1))
 
 # The printed table: "Header|field" per column, fields of the per-combination results (see record_pair).
 # A later column (say, lag seen by reads) is one more line here plus the field set in record_pair.
@@ -94,14 +101,17 @@ COLUMNS=(
     "proxy/direct|ratio"
     "direct replicas qps|r_qps"
     "proxy/replicas|r_ratio"
+    "proxy on primary qps|q_qps"
+    "proxy on primary/direct|q_ratio"
     "direct p95 ms|d_p95"
     "proxy p95 ms|p_p95"
     "proxy µs CPU/stmt|p_cpu_us"
+    "proxy on primary µs CPU/stmt|q_cpu_us"
     "servers µs CPU/stmt direct|d_srv_us"
     "servers µs CPU/stmt proxy|p_srv_us"
     "idle % direct|d_idle"
     "idle % proxy|p_idle"
-    "errors d/p/r|errors"
+    "errors d/p/r/q|errors"
     "deadlocks d/p|deadlocks"
     "proxy SELECTs by backend|p_selects"
 )
@@ -114,29 +124,31 @@ PROXY_DLL=src/Proxy/bin/Release/net10.0/switchyard.dll
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")
 PROXY_PID=""
+PRIMARY_PROXY_PID=""
 STARTED_CLUSTER=0
 DB_CREATED=0
 
-stop_proxy() {
-    [[ -n $PROXY_PID ]] || return 0
+stop_process() {   # stop_process PID: SIGTERM, and SIGKILL after 15 s
+    [[ -n $1 ]] || return 0
     local deadline=$((SECONDS + 15))
-    kill -TERM "$PROXY_PID" 2>/dev/null || true
-    while kill -0 "$PROXY_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    if kill -0 "$PROXY_PID" 2>/dev/null; then
-        log "proxy (pid $PROXY_PID) ignored SIGTERM: SIGKILL"
-        kill -KILL "$PROXY_PID" 2>/dev/null || true
+    kill -TERM "$1" 2>/dev/null || true
+    while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    if kill -0 "$1" 2>/dev/null; then
+        log "proxy (pid $1) ignored SIGTERM: SIGKILL"
+        kill -KILL "$1" 2>/dev/null || true
     fi
-    wait "$PROXY_PID" 2>/dev/null || true
-    PROXY_PID=""
+    wait "$1" 2>/dev/null || true
 }
 
 cleanup() {
     local rc=$?
-    stop_proxy
+    stop_process "$PROXY_PID"
+    stop_process "$PRIMARY_PROXY_PID"
     if [[ $DB_CREATED -eq 1 && ${BENCH_KEEP_DB:-0} != 1 ]]; then
         sql "$PRIMARY_PORT" -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null || true
     fi
     [[ -f $TMP/proxy.log ]] && cp "$TMP/proxy.log" "$OUT/proxy.log" 2>/dev/null
+    [[ -f $TMP/primary-proxy.log ]] && cp "$TMP/primary-proxy.log" "$OUT/primary-proxy.log" 2>/dev/null
     rm -rf "$TMP"
     if [[ $STARTED_CLUSTER -eq 1 ]]; then scripts/cluster.sh down || true; fi
     exit "$rc"
@@ -230,18 +242,40 @@ proxy_config() {
     done < <(backends)
 }
 
+# The proxy's configuration without its replicas (the backends whose role is not primary), on its own ports.
+primary_proxy_config() {
+    awk '
+        function flush() { if (item ~ /role:[ ]*primary/) printf "%s", item; item = "" }
+        /^backends:/ { inb = 1; print; next }
+        inb && /^[^ ]/ { flush(); inb = 0 }
+        inb && /^  - / { flush() }
+        inb { item = item $0 "\n"; next }
+        { print }
+        END { flush() }
+    ' "$TMP/switchyard.yaml" | with_listeners /dev/stdin "127.0.0.1:$PRIMARY_PROXY_PORT" "127.0.0.1:$PRIMARY_PROXY_HTTP_PORT" >"$TMP/primary-proxy.yaml"
+    [[ $(grep -c '^  - name:' <(sed -n '/^backends:/,/^[^ ]/p' "$TMP/primary-proxy.yaml")) == 1 ]] \
+        || die "could not reduce the backends of $BASE_CONFIG to its primary"
+}
+
 start_proxy() {
     port_open "$PORT" && die "127.0.0.1:$PORT is already in use; set BENCH_PORT"
     proxy_config
+    if [[ $PRIMARY_PROXY == 1 ]]; then
+        port_open "$PRIMARY_PROXY_PORT" && die "127.0.0.1:$PRIMARY_PROXY_PORT is already in use; set BENCH_PORT or BENCH_PRIMARY_PROXY=0"
+        primary_proxy_config
+        launch_proxy "$PROXY_DLL" "$TMP/primary-proxy.yaml" "$TMP/primary-proxy.log" "$PRIMARY_PROXY_PORT"
+        PRIMARY_PROXY_PID=$PROXY_PID
+        log "proxy in front of the primary alone listening on 127.0.0.1:$PRIMARY_PROXY_PORT (pid $PRIMARY_PROXY_PID)"
+    fi
     launch_proxy "$PROXY_DLL" "$TMP/switchyard.yaml" "$TMP/proxy.log" "$PORT"
     log "proxy listening on 127.0.0.1:$PORT (pid $PROXY_PID)"
 }
 
-# utime+stime of the proxy process in microseconds; -1 when the proxy process is gone (a crash is then reported
-# instead of aborting the whole bench).
+# utime+stime of a proxy process (PID) in microseconds; -1 when it is gone (a crash is then reported instead of
+# aborting the whole bench).
 proxy_cpu_us() {
     local ticks
-    ticks=$(cpu_ticks "$PROXY_PID") || { echo -1; return 0; }
+    ticks=$(cpu_ticks "$1") || { echo -1; return 0; }
     # shellcheck disable=SC2086
     set -- $ticks
     echo $(( ($1 + $2) * 1000000 / CLK_TCK ))
@@ -309,22 +343,23 @@ parse_sysbench() {
 
 declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us srv_us idle selects deadlocks
 
-# run_one TARGET(direct|replicas|proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
+# run_one TARGET(direct|replicas|proxy|primary-proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
 run_one() {
     local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value deadlocks0 deadlocks1
-    local servers0 servers1 machine0 machine1
+    local servers0 servers1 machine0 machine1 pid="" logfile
     case $target in
         direct) port=$PRIMARY_PORT ;;
         replicas) port=$REPLICA_PORTS ;;
-        proxy) port=$PORT ;;
+        proxy) port=$PORT; pid=$PROXY_PID; logfile=$TMP/proxy.log ;;
+        primary-proxy) port=$PRIMARY_PROXY_PORT; pid=$PRIMARY_PROXY_PID; logfile=$TMP/primary-proxy.log ;;
     esac
     log=$OUT/runs/$label.$target.log
     snapshot_backend_selects >"$TMP/sel.before"
     deadlocks0=$(primary_deadlocks)
-    [[ $target == proxy ]] && cpu0=$(proxy_cpu_us)
+    [[ -n $pid ]] && cpu0=$(proxy_cpu_us "$pid")
     servers0=$(servers_cpu_us); machine0=$(machine_ticks)
     sysbench_cmd "$workload" "$port" "$ps" "$threads" "$TIME" run >"$log" 2>&1 || rc=$?
-    [[ $target == proxy ]] && cpu1=$(proxy_cpu_us)
+    [[ -n $pid ]] && cpu1=$(proxy_cpu_us "$pid")
     servers1=$(servers_cpu_us); machine1=$(machine_ticks)
     snapshot_backend_selects >"$TMP/sel.after"
     deadlocks1=$(primary_deadlocks)
@@ -334,13 +369,13 @@ run_one() {
         RUN[errors]="FAIL(rc=$rc)"
         log "  $target: sysbench failed (exit $rc), see $log:"; grep -iE 'fatal|error' "$log" | head -5 | sed 's/^/      /' >&2 || true
     fi
-    if [[ $target == proxy && ($cpu0 -lt 0 || $cpu1 -lt 0) ]]; then
+    if [[ -n $pid && ($cpu0 -lt 0 || $cpu1 -lt 0) ]]; then
         RUN[errors]="FAIL(proxy exited)"
-        log "  the proxy exited; its log:"; tail -20 "$TMP/proxy.log" >&2
+        log "  the $target exited; its log:"; tail -20 "$logfile" >&2
         exit 1
     fi
     RUN[cpu_us]=""
-    [[ $target == proxy ]] && RUN[cpu_us]=$(per_statement "$cpu0" "$cpu1" "${RUN[queries]:-}")
+    [[ -n $pid ]] && RUN[cpu_us]=$(per_statement "$cpu0" "$cpu1" "${RUN[queries]:-}")
     RUN[srv_us]=$(per_statement "$servers0" "$servers1" "${RUN[queries]:-}")
     RUN[idle]=$(idle_percent "$machine0" "$machine1")
     RUN[selects]=$(print_backend_select_counts "$TMP/sel.before" "$TMP/sel.after")
@@ -356,7 +391,8 @@ run_one() {
 declare -A RES=()   # RES[<row>,<field>]; rows in ROWS, in run order
 ROWS=()
 
-record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, direct-on-replicas fields in R, proxy fields in RUN)
+record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, direct-on-replicas fields in R, proxy-on-primary
+                  # fields in Q, proxy fields in RUN)
     local row=$1
     ROWS+=("$row")
     RES[$row,workload]=$2; RES[$row,ps]=$3; RES[$row,threads]=$4
@@ -365,11 +401,13 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
     RES[$row,d_srv_us]=${D[srv_us]:-}; RES[$row,p_srv_us]=${RUN[srv_us]:-}
     RES[$row,d_idle]=${D[idle]:-}; RES[$row,p_idle]=${RUN[idle]:-}
-    RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}"
+    RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}${Q[errors]:+/${Q[errors]}}"
     RES[$row,deadlocks]="${D[deadlocks]:-?}/${RUN[deadlocks]:-?}"
     RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
     RES[$row,r_qps]=${R[qps]:-}
     RES[$row,r_ratio]=$(ratio "${R[qps]:-0}" "${RUN[qps]:-0}")
+    RES[$row,q_qps]=${Q[qps]:-}; RES[$row,q_cpu_us]=${Q[cpu_us]:-}
+    RES[$row,q_ratio]=$(ratio "${D[qps]:-0}" "${Q[qps]:-0}")
     RES[$row,p_selects]=${RUN[selects]:-}
 }
 
@@ -377,7 +415,7 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
 # (errors and deadlocks: each pair's, in order).
 # The direct run's throughput swings by a third from minute to minute on a shared 2-core machine while the proxy's
 # holds steadier, so a single pair's ratio says more about that minute than about the proxy.
-MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio d_p95 p_p95 p_cpu_us d_srv_us p_srv_us d_idle p_idle)
+MEDIAN_FIELDS=(d_qps p_qps ratio r_qps r_ratio q_qps q_ratio d_p95 p_p95 p_cpu_us q_cpu_us d_srv_us p_srv_us d_idle p_idle)
 print_median_table() {
     local -a combos=()
     local row key field combo
@@ -499,6 +537,10 @@ main() {
         sysbench_cmd oltp_read_only "$PRIMARY_PORT" auto 4 "$WARMUP" run >"$OUT/warmup.direct.log" 2>&1 || true
         sysbench_cmd oltp_read_only "$PORT" auto 4 "$WARMUP" run >"$OUT/warmup.proxy.log" 2>&1 || true
         sysbench_cmd oltp_point_select "$PORT" disable 16 "$WARMUP" run >>"$OUT/warmup.proxy.log" 2>&1 || true
+        if [[ -n $PRIMARY_PROXY_PID ]]; then
+            sysbench_cmd oltp_read_only "$PRIMARY_PROXY_PORT" auto 4 "$WARMUP" run >"$OUT/warmup.primary-proxy.log" 2>&1 || true
+            sysbench_cmd oltp_point_select "$PRIMARY_PROXY_PORT" disable 16 "$WARMUP" run >>"$OUT/warmup.primary-proxy.log" 2>&1 || true
+        fi
         # Transactions and writes take code paths the reads above do not: without this, the first oltp_read_write
         # run through the proxy also pays for compiling them.
         if [[ " ${WORKLOADS[*]} " == *" oltp_read_write "* ]]; then
@@ -508,7 +550,7 @@ main() {
     fi
 
     local workload ps threads pair label n=0 rw_done=0
-    declare -gA D=() R=()
+    declare -gA D=() R=() Q=()
     for workload in "${WORKLOADS[@]}"; do
         for ps in "${PS_MODES[@]}"; do
             for threads in "${THREADS[@]}"; do
@@ -518,6 +560,11 @@ main() {
                     log "[$n/$combos] $workload ps=$ps threads=$threads (pair $pair)"
                     run_one direct "$workload" "$ps" "$threads" "$label"
                     D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
+                    Q=()
+                    if [[ -n $PRIMARY_PROXY_PID && -n ${READ_ONLY_WORKLOADS[$workload]:-} ]]; then
+                        run_one primary-proxy "$workload" "$ps" "$threads" "$label"
+                        for key in "${!RUN[@]}"; do Q[$key]=${RUN[$key]}; done
+                    fi
                     R=()
                     if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $REPLICA_PORTS ]]; then
                         run_one replicas "$workload" "$ps" "$threads" "$label"
@@ -536,7 +583,8 @@ main() {
         echo "Switchyard bench: ${TIME} s per run, interleaved direct/proxy pairs, $TABLES x $TABLE_SIZE rows, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
         echo "clients reach both over TCP; the proxy reaches the backends over $([[ $BACKEND_TRANSPORT == socket ]] && echo "their Unix sockets (BENCH_BACKENDS=socket)" || echo "TCP")"
         echo "direct = 127.0.0.1:$PRIMARY_PORT, direct replicas = 127.0.0.1:$REPLICA_PORTS (read-only workloads), proxy = 127.0.0.1:$PORT"
-        echo "errors = sysbench ignored errors + reconnects (direct/proxy/direct replicas); deadlocks = InnoDB deadlocks on the primary during the run (direct/proxy)"
+        [[ -n $PRIMARY_PROXY_PID ]] && echo "proxy on primary = 127.0.0.1:$PRIMARY_PROXY_PORT: the same configuration without its replicas, in front of the direct runs' server (read-only workloads)"
+        echo "errors = sysbench ignored errors + reconnects (d: direct, p: proxy, r: direct replicas, q: proxy on primary); deadlocks = InnoDB deadlocks on the primary during the run (direct/proxy)"
         echo
         print_table
         if ((PAIRS > 1)); then

@@ -167,7 +167,8 @@ internal sealed class ProxyContext : IAsyncDisposable
             CheckLivenessAlways = endpoint.IsPrimary && Config.Topology.HasSeveralWriters,
         };
         var routing = Config.Routing;
-        if (routing.PipelinedLanes > 0 && !endpoint.IsPrimary)
+        // With several writers, which one takes a read is the writer selection's call: their reads go the usual way.
+        if (routing.PipelinedLanes > 0 && !(endpoint.IsPrimary && Config.Topology.HasSeveralWriters))
             pool.EnableLanes(routing.PipelinedLanes, routing.PipelineMaxDepth, routing.PipelineStallTimeout);
         return pool;
     }

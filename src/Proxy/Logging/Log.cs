@@ -105,6 +105,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Session {SessionId}: replica {Backend} failed before answering ({Reason}); the statement is sent again elsewhere")]
     public static partial void ReadRetried(ILogger logger, uint sessionId, string backend, string reason);
+
+    [LoggerMessage(EventId = 1313, Level = LogLevel.Warning, Message = "Session {SessionId}: the pipelined lane on primary {Backend} failed before answering ({Reason}); the read is sent again on a connection of its own")]
+    public static partial void PrimaryLaneLost(ILogger logger, uint sessionId, string backend, string reason);
+
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Serving metrics and status over HTTP on {Endpoint}")]
     public static partial void HttpListening(ILogger logger, string endpoint);
 

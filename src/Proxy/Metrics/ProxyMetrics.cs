@@ -96,11 +96,11 @@ internal sealed class ProxyMetrics
         _backendConnections = factory.CreateGauge("switchyard_backend_connections",
             "Open backend connections by state (idle in the pool, or in use by a session).", "backend", "state");
         _lanes = factory.CreateGauge("switchyard_backend_pipelined_lanes",
-            "Pipelined lanes open to a replica (routing.pipelined_lanes): shared connections over which reads are pipelined.", "backend");
+            "Pipelined lanes open to a backend (routing.pipelined_lanes): shared connections over which reads are pipelined.", "backend");
         _laneStatements = factory.CreateCounter("switchyard_backend_pipelined_statements_total",
-            "Commands answered on a replica's pipelined lanes.", "backend");
+            "Commands answered on a backend's pipelined lanes.", "backend");
         _laneWrites = factory.CreateCounter("switchyard_backend_pipelined_writes_total",
-            "Writes to a replica's pipelined lanes; statements per write is how many commands each write carried.", "backend");
+            "Writes to a backend's pipelined lanes; statements per write is how many commands each write carried.", "backend");
         _pinnedSessions = factory.CreateGauge("switchyard_pinned_sessions",
             "Sessions currently pinned to one backend connection, by the reason that pinned them.", "reason");
         _queries = factory.CreateCounter("switchyard_queries_total",

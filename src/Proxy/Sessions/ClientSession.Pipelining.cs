@@ -19,10 +19,10 @@ namespace Switchyard.Proxy.Sessions;
 /// <summary>
 /// Reads served on pipelined lanes (routing.pipelined_lanes): an autocommit read that any replica may serve, from a
 /// session with no state a lane's connection could not share (no transaction, pin or held connection), not matched
-/// by a rule, is queued on a lane of the replica the balancing policy picks instead of leasing a connection of its
-/// own. Lanes are kept per schema and session settings (SET NAMES, sql_mode, ...), so a lane's connection always has
-/// the session's. Everything else goes the usual way, and so does a read the lane lost before its client saw
-/// any of the answer. The one thing a shared connection cannot keep for a session is the diagnostics of its last
+/// by a rule, is queued on a lane of the replica the balancing policy picks (or of the primary, when the primary serves
+/// it) instead of leasing a connection of its own. Lanes are kept per schema and session settings (SET NAMES,
+/// sql_mode, ...), so a lane's connection always has the session's. Everything else goes the usual way, and so does a
+/// read the lane lost before its client saw any of the answer. The one thing a shared connection cannot keep for a session is the diagnostics of its last
 /// statement: a read that left warnings or an error is run again, on the connection that serves a following
 /// SHOW WARNINGS / SHOW ERRORS / GET DIAGNOSTICS, before that statement; after a clean read, a statement that clears
 /// them runs there instead, so that no other session's diagnostics show.
@@ -33,7 +33,7 @@ internal sealed partial class ClientSession
     /// <summary>The session state the lane key <see cref="_laneSettings"/> was computed for.</summary>
     private SessionState? _laneState;
     private string? _laneSettings;
-    /// <summary>Per replica of the backend set, the lane the session would use there (reused between reads).</summary>
+    /// <summary>Per replica of the backend set, the lane the session would use there (an array reused between reads).</summary>
     private PipelinedLane?[] _laneCandidates = [];
     /// <summary>The last command, when it was a read served on a lane: what to run before a statement about its
     /// diagnostics — the read itself (and for an EXECUTE its statement) when it left warnings or an error, else a
@@ -60,10 +60,12 @@ internal sealed partial class ClientSession
     /// its replica (<paramref name="plan"/>: a write of the reader's to have applied, or a lag bound) may use the lane of
     /// a replica that already meets it — the monitor's last measurement, or a position an earlier wait proved — chosen
     /// by the balancing policy among those; it never waits on a lane: a read that would need a wait goes the usual way,
-    /// which does it.</summary>
+    /// which does it. A read for the primary (strong, or read-your-writes in its time window), or one for a replica
+    /// when none is in rotation and the usual way would fall back to the primary, uses a lane of the primary: with a
+    /// single writer, everything committed before the read was sent is there, whichever connection runs it.</summary>
     private async ValueTask<PipelinedLane?> LaneForAsync(StatementClassification statement, StatementPolicy policy, RouteTarget target, ReadPlan? plan)
     {
-        if (_context.Config.Routing.PipelinedLanes == 0 || target != RouteTarget.Replica || policy.Rule is not null
+        if (_context.Config.Routing.PipelinedLanes == 0 || target == RouteTarget.Current || policy.Rule is not null
             || statement.Class != StatementClass.Read || statement.Flags != StatementFlags.None)
             return null;
         if (_backends.IsPinned || _backends.AutocommitOff || _backends.InTransaction || _context.Regions is not null || _context.BackendSet.WritersServeReads)
@@ -81,18 +83,25 @@ internal sealed partial class ClientSession
             _laneSettings = state.Settings.Count == 0 ? "" : string.Join(";\n", SessionStateDiff.Statements(SessionState.Empty, state, CharsetNames.ForCollation(_backends.Collation)));
             _laneState = state;
         }
+        if (target == RouteTarget.Primary)
+            return PrimaryLane(state);
         // The balancing policy chooses only once every replica it may choose has a lane for the session, so that a read
         // the lanes decline does not cost the usual way its turn.
         var replicas = _context.BackendSet.Replicas;
         if (_laneCandidates.Length != replicas.Count)
             _laneCandidates = new PipelinedLane?[replicas.Count];
+        var inRotation = false;
         for (var i = 0; i < replicas.Count; i++)
         {
             var eligible = replicas[i].Endpoint.InRotation;
+            inRotation |= eligible;
             _laneCandidates[i] = eligible ? replicas[i].Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!) : null;
             if (eligible && _laneCandidates[i] is null)
                 return null;
         }
+        // A constrained read with no replica in rotation is the usual way's: it counts that as consistency's decision.
+        if (!inRotation)
+            return plan is null ? PrimaryLane(state) : null;
         var chosen = _context.Replicas.Choose(0, plan?.Requirement ?? ReadRequirement.None, out _);
         for (var i = 0; i < replicas.Count; i++)
         {
@@ -102,13 +111,26 @@ internal sealed partial class ClientSession
         return null;
     }
 
-    /// <summary>A read served on a lane: counted with the statements, and a read-your-writes read that had a write to
-    /// wait for also with the decisions (its replica was known to have the write), as the usual way counts it.</summary>
-    private void RecordLaneRead(StatementClassification statement, long started, ConsistencyKind? level, ReadPlan? plan, DigestEntry? digest, bool isError)
+    /// <summary>The primary's lane for the session, or null (several writers: which one takes reads is the usual way's
+    /// to decide).</summary>
+    private PipelinedLane? PrimaryLane(SessionState state) =>
+        _context.Writers.HasSeveralWriters ? null : _context.PrimaryPool.Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!);
+
+    /// <summary>A read served on a lane: counted with the statements, by the role of the lane's backend, and a read-your-
+    /// writes read that had a write to wait for also with the decisions (its replica was known to have the write), as the
+    /// usual way counts it; a read meant for a replica that the primary served is counted as the usual way's fallback.</summary>
+    private void RecordLaneRead(StatementClassification statement, long started, RouteTarget target, PipelinedLane lane, ConsistencyKind? level, ReadPlan? plan, DigestEntry? digest, bool isError)
     {
+        var onPrimary = lane.Connection.Endpoint.IsPrimary;
+        if (target == RouteTarget.Replica)
+        {
+            _context.Replicas.ReportFallback(onPrimary);
+            if (onPrimary)
+                _context.Metrics.RoutingFallback("no_eligible_replica");
+        }
         if (plan is { Kind: ReadPlanKind.ReplicaAfterGtid, Requirement.Gtid: not null })
             _context.Consistency.Metrics.Decision(RywDecision.ReplicaCaughtUp);
-        RecordQuery(statement, started, level, digest, isError, onLane: true);
+        RecordQuery(statement, started, level, digest, isError, onLane: onPrimary ? QueryRoute.Primary : QueryRoute.Replica);
     }
 
     /// <summary>Sends a COM_QUERY (whole in the client's buffer) on a lane. Not served: nothing reached the client and
@@ -173,9 +195,16 @@ internal sealed partial class ClientSession
                 _diagnosticsReplay = result.Warnings > 0 || result.IsError ? (packet.ToArray(), statement) : (ClearDiagnostics, null);
                 return (true, result.IsError, null);
             case LaneStatus.NotAnswered:
-                // The replica is skipped like one that failed a leased connection; the read goes the usual way.
-                Log.ReadRetried(_logger, _id, lane.Connection.Endpoint.Name, result.Failure ?? "pipelined lane lost");
-                _context.Metrics.RoutingFallback("replica_failed_before_answer");
+                // The read goes the usual way; a replica is skipped like one that failed a leased connection.
+                if (lane.Connection.Endpoint.IsPrimary)
+                {
+                    Log.PrimaryLaneLost(_logger, _id, lane.Connection.Endpoint.Name, result.Failure ?? "pipelined lane lost");
+                }
+                else
+                {
+                    Log.ReadRetried(_logger, _id, lane.Connection.Endpoint.Name, result.Failure ?? "pipelined lane lost");
+                    _context.Metrics.RoutingFallback("replica_failed_before_answer");
+                }
                 return (false, false, null);
             case LaneStatus.LostMidAnswer:
                 _client.Reader.AdvanceTo(packet.End);

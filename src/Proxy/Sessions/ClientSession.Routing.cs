@@ -104,14 +104,15 @@ internal sealed partial class ClientSession
         var target = PlanRead(policy.Apply(RoutePlanner.Route(statement, _backends.RouteState(statement)), statement), tags, out var plan, out var level);
         // A read meant for a replica is kept in the client's buffer until it is answered: if the replica fails before
         // sending a byte, it goes to another replica, then the primary, and the client never notices.
-        var retriable = target == RouteTarget.Replica && CommandForwarder.IsWhole(buffer);
+        var whole = CommandForwarder.IsWhole(buffer);
+        var retriable = target == RouteTarget.Replica && whole;
         var replay = TakeDiagnosticsReplay();
-        if (retriable && await LaneForAsync(statement, policy, target, plan).ConfigureAwait(false) is { } lane)
+        if (whole && await LaneForAsync(statement, policy, target, plan).ConfigureAwait(false) is { } lane)
         {
             var (served, isError, laneEnd) = await QueryOnLaneAsync(lane, buffer).ConfigureAwait(false);
             if (served)
             {
-                RecordLaneRead(statement, started, level, plan, policy.Digest, isError);
+                RecordLaneRead(statement, started, target, lane, level, plan, policy.Digest, isError);
                 return laneEnd;
             }
         }
@@ -194,10 +195,11 @@ internal sealed partial class ClientSession
         return _backends.ReleaseAsync(dirty: true);
     }
 
-    /// <summary>Counts a statement by the role of the backend that answered it, and its time through the proxy.</summary>
-    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error, bool onLane = false)
+    /// <summary>Counts a statement by the role of the backend that answered it (the held connection's, unless a lane's
+    /// <paramref name="onLane"/>), and its time through the proxy.</summary>
+    private void RecordQuery(StatementClassification statement, long started, ConsistencyKind? level, DigestEntry? digest, bool error, QueryRoute? onLane = null)
     {
-        var route = onLane || _backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary;
+        var route = onLane ?? (_backends.Held is { Endpoint.IsPrimary: false } ? QueryRoute.Replica : QueryRoute.Primary);
         var finished = Stopwatch.GetTimestamp();
         var elapsed = finished - started;
         _context.Metrics.QueryCompleted(route, statement.Class, Stopwatch.GetElapsedTime(0, elapsed).TotalSeconds);

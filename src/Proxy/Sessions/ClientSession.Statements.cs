@@ -110,7 +110,7 @@ internal sealed partial class ClientSession
                 var (served, isError, laneEnd) = await ExecuteOnLaneAsync(lane, buffer, statement).ConfigureAwait(false);
                 if (served)
                 {
-                    RecordLaneRead(statement.Classification, started, level, plan, statement.Policy.Digest, isError);
+                    RecordLaneRead(statement.Classification, started, target, lane, level, plan, statement.Policy.Digest, isError);
                     return laneEnd;
                 }
             }

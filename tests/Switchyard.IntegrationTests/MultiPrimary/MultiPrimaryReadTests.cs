@@ -13,7 +13,10 @@ public sealed class MultiPrimaryReadTests
     public async Task ReadsSpreadOverBothWritersAndStrongReadsGoToTheActiveWriter()
     {
         await using var pair = await MultiPrimaryPair.StartAsync();
-        await using var proxy = await ReloadableProxy.StartAsync(pair.ProxyYaml("kind: multi-primary"));
+        // With pipelined lanes on: which writer serves a read is the writer selection's call, so writers have none.
+        await using var proxy = await ReloadableProxy.StartAsync(pair.ProxyYaml("kind: multi-primary", extra: "routing:\n  pipelined_lanes: 1"));
+        Assert.Equal(1, proxy.Server.Context.Config.Routing.PipelinedLanes);
+        Assert.All(proxy.Server.Context.BackendSet.Writers, writer => Assert.Null(writer.Lanes));
         await using var connection = new MySqlConnection(proxy.Connection());
         await connection.OpenAsync();
 

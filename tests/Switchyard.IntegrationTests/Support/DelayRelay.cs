@@ -9,7 +9,7 @@ namespace Switchyard.IntegrationTests.Support;
 /// Distance without netem (the kernel here lacks it): a TCP relay on loopback that holds every chunk for a fixed
 /// delay in each direction before passing it on. Chunks queue with their due time, so the delay adds latency
 /// without limiting throughput. <see cref="Cut"/> drops every connection and refuses new ones (a region gone),
-/// <see cref="Restore"/> accepts again.
+/// <see cref="Restore"/> accepts again; <see cref="DropConnection"/> closes one connection.
 /// </summary>
 internal sealed class DelayRelay : IAsyncDisposable
 {
@@ -50,6 +50,23 @@ internal sealed class DelayRelay : IAsyncDisposable
     }
 
     public void Restore() => _cut = false;
+
+    /// <summary>Closes the one relayed connection whose side towards the target has local port
+    /// <paramref name="upstreamPort"/> (the port the target's processlist shows as the client's); false when none has.</summary>
+    public bool DropConnection(int upstreamPort)
+    {
+        lock (_lock)
+        {
+            var index = _pairs.FindIndex(p => ((IPEndPoint)p.Upstream.Client.LocalEndPoint!).Port == upstreamPort);
+            if (index < 0)
+                return false;
+            var (client, upstream) = _pairs[index];
+            client.Client.Close(0);
+            upstream.Dispose();
+            _pairs.RemoveAt(index);
+            return true;
+        }
+    }
 
     private async Task AcceptAsync()
     {
