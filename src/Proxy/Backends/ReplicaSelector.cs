@@ -159,19 +159,22 @@ internal sealed class ReplicaSelector
         return best;
     }
 
-    /// <summary>Records whether reads meant for replicas are going to the primary; logs only the transitions, so an
-    /// outage gives two lines, not one per statement.</summary>
-    /// <returns>True when this call changed the state.</returns>
+    /// <summary>Records whether a read meant for a replica went to the primary; logs only the transitions, so an
+    /// outage gives two lines, not one per statement. Without replicas configured the primary serves reads as a matter of
+    /// course: nothing is recorded.</summary>
+    /// <returns>True when the read is a fallback to count: the primary served it while replicas are configured.</returns>
     public bool ReportFallback(bool fallingBack)
     {
+        if (_count == 0)
+            return false;
         var value = fallingBack ? 1 : 0;
         if (Volatile.Read(ref _fallingBack) == value || Interlocked.Exchange(ref _fallingBack, value) == value)
-            return false;
+            return fallingBack;
         if (fallingBack)
             Log.ReadsFallBackToPrimary(_logger, Count);
         else
             Log.ReadsBackOnReplicas(_logger);
-        return true;
+        return fallingBack;
     }
 
     public bool IsFallingBack => Volatile.Read(ref _fallingBack) == 1;

@@ -122,12 +122,8 @@ internal sealed partial class ClientSession
     private void RecordLaneRead(StatementClassification statement, long started, RouteTarget target, PipelinedLane lane, ConsistencyKind? level, ReadPlan? plan, DigestEntry? digest, bool isError)
     {
         var onPrimary = lane.Connection.Endpoint.IsPrimary;
-        if (target == RouteTarget.Replica)
-        {
-            _context.Replicas.ReportFallback(onPrimary);
-            if (onPrimary)
-                _context.Metrics.RoutingFallback("no_eligible_replica");
-        }
+        if (target == RouteTarget.Replica && _context.Replicas.ReportFallback(onPrimary))
+            _context.Metrics.RoutingFallback("no_eligible_replica");
         if (plan is { Kind: ReadPlanKind.ReplicaAfterGtid, Requirement.Gtid: not null })
             _context.Consistency.Metrics.Decision(RywDecision.ReplicaCaughtUp);
         RecordQuery(statement, started, level, digest, isError, onLane: onPrimary ? QueryRoute.Primary : QueryRoute.Replica);

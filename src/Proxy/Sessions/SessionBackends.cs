@@ -99,8 +99,7 @@ internal sealed partial class SessionBackends(ProxyContext context, uint session
             else if (target == RouteTarget.Replica)
             {
                 var replica = await LeaseReplicaAsync(ReadRequirement.None, cancellationToken).ConfigureAwait(false);
-                context.Replicas.ReportFallback(replica is null);
-                if (replica is null)
+                if (context.Replicas.ReportFallback(replica is null))
                     context.Metrics.RoutingFallback("no_eligible_replica");
                 connection = replica ?? await LeasePrimaryAsync(cancellationToken).ConfigureAwait(false);
             }

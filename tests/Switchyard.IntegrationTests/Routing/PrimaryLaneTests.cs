@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MySqlConnector;
 using Switchyard.IntegrationTests.Support;
 using Switchyard.Proxy.Backends;
+using Switchyard.Proxy.Configuration;
 using Switchyard.Proxy.Hosting;
 
 namespace Switchyard.IntegrationTests.Routing;
@@ -76,11 +77,20 @@ public sealed class PrimaryLaneTests
         Assert.Equal(1, Primary(server).Lanes!.Count);
     }
 
-    [Fact]
-    public async Task WithNoReplicaInRotationReadsArePipelinedOnThePrimaryAndCountedAsFallbacks()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithNoReplicaInRotationReadsArePipelinedOnThePrimary(bool replicaConfigured)
     {
-        // The shared cluster's primary alone: every read meant for a replica falls back to it.
-        await using var server = await ProxyFixture.StartProxyAsync(c => c with { Routing = c.Routing with { PipelinedLanes = 1 } });
+        // The shared cluster's primary alone, or with a replica nothing listens for: reads meant for a replica go to the
+        // primary, a fallback only when a replica is configured.
+        await using var server = await ProxyFixture.StartProxyAsync(c => c with
+        {
+            Routing = c.Routing with { PipelinedLanes = 1 },
+            Backends = replicaConfigured
+                ? [.. c.Backends, new BackendConfig { Name = "dead", Host = Cluster.Host, Port = ReadWriteSplitTests.UnusedPort(), Role = BackendRole.Replica }]
+                : c.Backends,
+        });
         await using var connection = new MySqlConnection(Cluster.ConnectionString(server.MySqlEndPoint.Port, null, "app", "app"));
         await connection.OpenAsync();
         await WarmUpAsync(server, connection, "SELECT 1");
@@ -90,8 +100,8 @@ public sealed class PrimaryLaneTests
         Routes.AssertAllOnThePrimary(await Routes.ServerIdsAsync(connection, 50));
 
         Assert.Equal(before + 50, PrimaryLaneAnswers(server));
-        Assert.Equal(fallbacks + 50, await FallbacksAsync(server));
-        Assert.True(server.Context.Replicas.IsFallingBack);
+        Assert.Equal(fallbacks + (replicaConfigured ? 50 : 0), await FallbacksAsync(server));
+        Assert.Equal(replicaConfigured, server.Context.Replicas.IsFallingBack);
     }
 
     [Fact]

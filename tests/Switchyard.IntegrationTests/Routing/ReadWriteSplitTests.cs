@@ -124,7 +124,7 @@ public sealed class ReadWriteSplitTests(ReplicatedProxyFixture proxy) : IClassFi
             .FirstOrDefault();
 
     /// <summary>A port nothing listens on: bound once by the OS, then released.</summary>
-    private static int UnusedPort()
+    internal static int UnusedPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
