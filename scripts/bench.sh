@@ -401,7 +401,9 @@ record_pair() {   # record_pair ROW WORKLOAD PS THREADS (direct fields in D, dir
     RES[$row,p_cpu_us]=${RUN[cpu_us]:-}
     RES[$row,d_srv_us]=${D[srv_us]:-}; RES[$row,p_srv_us]=${RUN[srv_us]:-}
     RES[$row,d_idle]=${D[idle]:-}; RES[$row,p_idle]=${RUN[idle]:-}
-    RES[$row,errors]="${D[errors]}/${RUN[errors]}${R[errors]:+/${R[errors]}}${Q[errors]:+/${Q[errors]}}"
+    local extra=""   # read-only workloads: direct replicas and proxy on primary, "-" for a run skipped
+    [[ -n ${R[errors]:-}${Q[errors]:-} ]] && extra="/${R[errors]:--}/${Q[errors]:--}"
+    RES[$row,errors]="${D[errors]}/${RUN[errors]}$extra"
     RES[$row,deadlocks]="${D[deadlocks]:-?}/${RUN[deadlocks]:-?}"
     RES[$row,ratio]=$(ratio "${D[qps]:-0}" "${RUN[qps]:-0}")
     RES[$row,r_qps]=${R[qps]:-}

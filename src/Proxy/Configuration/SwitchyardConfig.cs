@@ -101,8 +101,8 @@ public sealed record RoutingConfig
     /// <summary>How long a connection is kept for a client's next statement after one that the next may ask about
     /// (warnings, an insert id, FOUND_ROWS, a fresh PREPARE) before it goes back to the pool.</summary>
     public TimeSpan HoldForNextStatement { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Shared backend connections per replica and primary (and client profile and schema) over which autocommit reads
-    /// without session state are pipelined; 0: every statement leases a connection of its own.</summary>
+    /// <summary>Shared backend connections per replica and primary (and client profile and schema) over which
+    /// autocommit reads without session state are pipelined; 0: every statement leases a connection of its own.</summary>
     public int PipelinedLanes { get; init; }
     /// <summary>Commands one lane may have waiting for answers; a read finding every lane full goes the usual way.</summary>
     public int PipelineMaxDepth { get; init; } = 32;

@@ -22,10 +22,10 @@ namespace Switchyard.Proxy.Sessions;
 /// by a rule, is queued on a lane of the replica the balancing policy picks (or of the primary, when the primary serves
 /// it) instead of leasing a connection of its own. Lanes are kept per schema and session settings (SET NAMES,
 /// sql_mode, ...), so a lane's connection always has the session's. Everything else goes the usual way, and so does a
-/// read the lane lost before its client saw any of the answer. The one thing a shared connection cannot keep for a session is the diagnostics of its last
-/// statement: a read that left warnings or an error is run again, on the connection that serves a following
-/// SHOW WARNINGS / SHOW ERRORS / GET DIAGNOSTICS, before that statement; after a clean read, a statement that clears
-/// them runs there instead, so that no other session's diagnostics show.
+/// read the lane lost before its client saw any of the answer. The one thing a shared connection cannot keep for a
+/// session is the diagnostics of its last statement: a read that left warnings or an error is run again, on the
+/// connection that serves a following SHOW WARNINGS / SHOW ERRORS / GET DIAGNOSTICS, before that statement; after a
+/// clean read, a statement that clears them runs there instead, so that no other session's diagnostics show.
 /// </summary>
 internal sealed partial class ClientSession
 {

@@ -59,21 +59,18 @@ public sealed class PrimaryLaneTests
             {
                 n.Value = i;
                 await write.ExecuteNonQueryAsync();
-                // Twice: the first read after a write may find the write's connection still held for it.
-                for (var again = 0; again < 2; again++)
-                {
-                    await using var reader = await read.ExecuteReaderAsync();
-                    Assert.True(await reader.ReadAsync());
-                    var (server, count, max) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-                    if (server != Replication.PrimaryServerId || count != i + 1 || max != i)
-                        wrong.Enqueue($"client {client} round {i}: server {server}, {count} rows up to {max}");
-                }
+                await using var reader = await read.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                var (servedBy, count, max) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+                if (servedBy != Replication.PrimaryServerId || count != i + 1 || max != i)
+                    wrong.Enqueue($"client {client} round {i}: server {servedBy}, {count} rows up to {max}");
             }
         })));
 
         Assert.Empty(wrong);
         var onLane = PrimaryLaneAnswers(server) - before;
-        Assert.True(onLane >= clients * rounds, $"{onLane} of {clients * rounds * 2} reads were served on the primary's lane");
+        // Every read (the count also holds the lane's own PREPARE of the prepared statement).
+        Assert.True(onLane >= clients * rounds, $"{onLane} of {clients * rounds} reads were served on the primary's lane");
         Assert.Equal(1, Primary(server).Lanes!.Count);
     }
 
@@ -162,8 +159,14 @@ public sealed class PrimaryLaneTests
             "a new lane serves reads");
     }
 
-    private static string Describe(byte[] end) =>
-        end[0] == 0xFF ? RawMySqlClient.ParseError(end) is var (code, state, message) ? $"ERR {code} ({state}) {message}" : "" : $"packet 0x{end[0]:X2}";
+    /// <summary>The last packet of an answer, for a failure message.</summary>
+    private static string Describe(byte[] end)
+    {
+        if (end[0] != 0xFF)
+            return $"packet 0x{end[0]:X2}";
+        var (code, state, message) = RawMySqlClient.ParseError(end);
+        return $"ERR {code} ({state}) {message}";
+    }
 
     private static async Task<double> FallbacksAsync(SwitchyardServer server) =>
         (await MetricsScrape.ScrapeAsync(server)).Value("switchyard_routing_fallbacks_total{reason=\"no_eligible_replica\"}") ?? 0;
