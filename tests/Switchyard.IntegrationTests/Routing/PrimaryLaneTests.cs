@@ -144,10 +144,17 @@ public sealed class PrimaryLaneTests
         await Poll.UntilAsync(async () => await ReadAsync("SELECT 1") == "1" && lanes.Count > 0, TimeSpan.FromSeconds(10), "a lane opens on the primary");
         var answered = lanes.Answered;
 
-        await client.QueryAsync("SELECT SLEEP(1), 7");
+        const string slow = "SELECT SLEEP(3), 7";
+        await client.QueryAsync(slow);
         await Poll.UntilAsync(() => Task.FromResult(lanes.Waiting == 1), TimeSpan.FromSeconds(10), "the read waits on the lane");
-        // The lane's connection, and only that one, is lost: the relay's side of it is the client the primary shows.
-        var host = Convert.ToString(await Sql.ScalarAsync(Cluster.Root(), "SELECT HOST FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(1), 7'"))!;
+        // The lane's connection, and only that one, is lost: the relay's side of it is the client the primary shows
+        // running the read (once the server has taken the read up).
+        var host = "";
+        await Poll.UntilAsync(async () =>
+        {
+            host = Convert.ToString(await Sql.ScalarAsync(Cluster.Root(), $"SELECT HOST FROM information_schema.PROCESSLIST WHERE INFO = '{slow}'")) ?? "";
+            return host.Length > 0;
+        }, TimeSpan.FromSeconds(2), "the primary runs the read");
         Assert.True(relay.DropConnection(int.Parse(host[(host.LastIndexOf(':') + 1)..])), $"no relayed connection from {host}");
         var (rows, end) = await client.ReadTextResultAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
