@@ -38,12 +38,7 @@ PROXY_PID=""
 DELAYED=0
 
 stop_proxy() {
-    [[ -n $PROXY_PID ]] || return 0
-    local deadline=$((SECONDS + 15))
-    kill -TERM "$PROXY_PID" 2>/dev/null || true
-    while kill -0 "$PROXY_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    kill -0 "$PROXY_PID" 2>/dev/null && kill -KILL "$PROXY_PID" 2>/dev/null || true
-    wait "$PROXY_PID" 2>/dev/null || true
+    stop_process "$PROXY_PID"
     PROXY_PID=""
 }
 

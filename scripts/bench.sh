@@ -128,18 +128,6 @@ PRIMARY_PROXY_PID=""
 STARTED_CLUSTER=0
 DB_CREATED=0
 
-stop_process() {   # stop_process PID: SIGTERM, and SIGKILL after 15 s
-    [[ -n $1 ]] || return 0
-    local deadline=$((SECONDS + 15))
-    kill -TERM "$1" 2>/dev/null || true
-    while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    if kill -0 "$1" 2>/dev/null; then
-        log "proxy (pid $1) ignored SIGTERM: SIGKILL"
-        kill -KILL "$1" 2>/dev/null || true
-    fi
-    wait "$1" 2>/dev/null || true
-}
-
 cleanup() {
     local rc=$?
     stop_process "$PROXY_PID"
@@ -271,20 +259,11 @@ start_proxy() {
     log "proxy listening on 127.0.0.1:$PORT (pid $PROXY_PID)"
 }
 
-# utime+stime of a proxy process (PID) in microseconds; -1 when it is gone (a crash is then reported instead of
-# aborting the whole bench).
-proxy_cpu_us() {
+# cpu_us PID...: utime+stime of these processes together (a proxy, or the backends' MariaDB servers), in
+# microseconds; -1 when one of them is gone (a crash is then reported instead of aborting the whole bench).
+cpu_us() {
     local ticks
-    ticks=$(cpu_ticks "$1") || { echo -1; return 0; }
-    # shellcheck disable=SC2086
-    set -- $ticks
-    echo $(( ($1 + $2) * 1000000 / CLK_TCK ))
-}
-
-# utime+stime of the backends' MariaDB servers together, in microseconds; -1 when one of them is gone.
-servers_cpu_us() {
-    local ticks
-    ticks=$(total_ticks "${SERVER_PIDS[@]}" 2>/dev/null) || { echo -1; return 0; }
+    ticks=$(total_ticks "$@" 2>/dev/null) || { echo -1; return 0; }
     echo $((ticks * 1000000 / CLK_TCK))
 }
 
@@ -343,6 +322,14 @@ parse_sysbench() {
 
 declare -A RUN=()   # the last run's fields: tps qps queries p95 errors cpu_us srv_us idle selects deadlocks
 
+# keep_run NAME: copies the last run's fields (RUN) into the associative array NAME, before the next run replaces them.
+keep_run() {
+    local -n into=$1
+    local key
+    into=()
+    for key in "${!RUN[@]}"; do into[$key]=${RUN[$key]}; done
+}
+
 # run_one TARGET(direct|replicas|proxy|primary-proxy) WORKLOAD PS THREADS LABEL: one measured run, its fields left in RUN.
 run_one() {
     local target=$1 workload=$2 ps=$3 threads=$4 label=$5 port log cpu0=0 cpu1=0 rc=0 key value deadlocks0 deadlocks1
@@ -356,11 +343,11 @@ run_one() {
     log=$OUT/runs/$label.$target.log
     snapshot_backend_selects >"$TMP/sel.before"
     deadlocks0=$(primary_deadlocks)
-    [[ -n $pid ]] && cpu0=$(proxy_cpu_us "$pid")
-    servers0=$(servers_cpu_us); machine0=$(machine_ticks)
+    [[ -n $pid ]] && cpu0=$(cpu_us "$pid")
+    servers0=$(cpu_us "${SERVER_PIDS[@]}"); machine0=$(machine_ticks)
     sysbench_cmd "$workload" "$port" "$ps" "$threads" "$TIME" run >"$log" 2>&1 || rc=$?
-    [[ -n $pid ]] && cpu1=$(proxy_cpu_us "$pid")
-    servers1=$(servers_cpu_us); machine1=$(machine_ticks)
+    [[ -n $pid ]] && cpu1=$(cpu_us "$pid")
+    servers1=$(cpu_us "${SERVER_PIDS[@]}"); machine1=$(machine_ticks)
     snapshot_backend_selects >"$TMP/sel.after"
     deadlocks1=$(primary_deadlocks)
     RUN=()
@@ -537,12 +524,12 @@ main() {
     if ((WARMUP > 0)); then
         log "warm-up: ${WARMUP} s direct and through the proxy"
         sysbench_cmd oltp_read_only "$PRIMARY_PORT" auto 4 "$WARMUP" run >"$OUT/warmup.direct.log" 2>&1 || true
-        sysbench_cmd oltp_read_only "$PORT" auto 4 "$WARMUP" run >"$OUT/warmup.proxy.log" 2>&1 || true
-        sysbench_cmd oltp_point_select "$PORT" disable 16 "$WARMUP" run >>"$OUT/warmup.proxy.log" 2>&1 || true
-        if [[ -n $PRIMARY_PROXY_PID ]]; then
-            sysbench_cmd oltp_read_only "$PRIMARY_PROXY_PORT" auto 4 "$WARMUP" run >"$OUT/warmup.primary-proxy.log" 2>&1 || true
-            sysbench_cmd oltp_point_select "$PRIMARY_PROXY_PORT" disable 16 "$WARMUP" run >>"$OUT/warmup.primary-proxy.log" 2>&1 || true
-        fi
+        local target
+        for target in proxy ${PRIMARY_PROXY_PID:+primary-proxy}; do
+            port=$PORT; [[ $target == proxy ]] || port=$PRIMARY_PROXY_PORT
+            sysbench_cmd oltp_read_only "$port" auto 4 "$WARMUP" run >"$OUT/warmup.$target.log" 2>&1 || true
+            sysbench_cmd oltp_point_select "$port" disable 16 "$WARMUP" run >>"$OUT/warmup.$target.log" 2>&1 || true
+        done
         # Transactions and writes take code paths the reads above do not: without this, the first oltp_read_write
         # run through the proxy also pays for compiling them.
         if [[ " ${WORKLOADS[*]} " == *" oltp_read_write "* ]]; then
@@ -561,16 +548,16 @@ main() {
                     label="$workload.ps-$ps.t$threads.$pair"
                     log "[$n/$combos] $workload ps=$ps threads=$threads (pair $pair)"
                     run_one direct "$workload" "$ps" "$threads" "$label"
-                    D=(); for key in "${!RUN[@]}"; do D[$key]=${RUN[$key]}; done
+                    keep_run D
                     Q=()
                     if [[ -n $PRIMARY_PROXY_PID && -n ${READ_ONLY_WORKLOADS[$workload]:-} ]]; then
                         run_one primary-proxy "$workload" "$ps" "$threads" "$label"
-                        for key in "${!RUN[@]}"; do Q[$key]=${RUN[$key]}; done
+                        keep_run Q
                     fi
                     R=()
                     if [[ $DIRECT_REPLICAS == 1 && -n ${READ_ONLY_WORKLOADS[$workload]:-} && -n $REPLICA_PORTS ]]; then
                         run_one replicas "$workload" "$ps" "$threads" "$label"
-                        for key in "${!RUN[@]}"; do R[$key]=${RUN[$key]}; done
+                        keep_run R
                     fi
                     run_one proxy "$workload" "$ps" "$threads" "$label"
                     record_pair "$label" "$workload" "$ps" "$threads"

@@ -89,6 +89,19 @@ total_ticks() {
     echo "$total"
 }
 
+# stop_process PID: SIGTERM, SIGKILL after 15 s if it is still there, then reaps it; nothing when PID is empty.
+stop_process() {
+    [[ -n $1 ]] || return 0
+    local deadline=$((SECONDS + 15))
+    kill -TERM "$1" 2>/dev/null || true
+    while kill -0 "$1" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    if kill -0 "$1" 2>/dev/null; then
+        log "process $1 ignored SIGTERM: SIGKILL"
+        kill -KILL "$1" 2>/dev/null || true
+    fi
+    wait "$1" 2>/dev/null || true
+}
+
 # server_pid PORT: the pid of the MariaDB server answering on PORT (from its @@pid_file).
 server_pid() { sql "$1" -N -B -e "SELECT @@pid_file" | xargs cat; }
 

@@ -63,19 +63,29 @@ internal sealed partial class ClientSession
     /// which does it. A read for the primary (strong, or read-your-writes in its time window), or one for a replica
     /// when none is in rotation and the usual way would fall back to the primary, uses a lane of the primary: with a
     /// single writer, everything committed before the read was sent is there, whichever connection runs it.</summary>
-    private async ValueTask<PipelinedLane?> LaneForAsync(StatementClassification statement, StatementPolicy policy, RouteTarget target, ReadPlan? plan)
+    /// <remarks>Not async itself: most statements are decided without waiting, and only a connection held for the next
+    /// statement has to be given back first.</remarks>
+    private ValueTask<PipelinedLane?> LaneForAsync(StatementClassification statement, StatementPolicy policy, RouteTarget target, ReadPlan? plan)
     {
         if (_context.Config.Routing.PipelinedLanes == 0 || target == RouteTarget.Current || policy.Rule is not null
             || statement.Class != StatementClass.Read || statement.Flags != StatementFlags.None)
-            return null;
+            return default;
         if (_backends.IsPinned || _backends.AutocommitOff || _backends.InTransaction || _context.Regions is not null || _context.BackendSet.WritersServeReads)
-            return null;
-        if (_backends.Held is not null)
-        {
-            if (!_backends.HoldsForNextOnly)
-                return null;
-            await _backends.ReleaseIfHeldForNextOnlyAsync().ConfigureAwait(false);
-        }
+            return default;
+        if (_backends.Held is null)
+            return new(FindLane(target, plan));
+        return _backends.HoldsForNextOnly ? ReleaseThenFindLaneAsync(target, plan) : default;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<PipelinedLane?> ReleaseThenFindLaneAsync(RouteTarget target, ReadPlan? plan)
+    {
+        await _backends.ReleaseIfHeldForNextOnlyAsync().ConfigureAwait(false);
+        return FindLane(target, plan);
+    }
+
+    private PipelinedLane? FindLane(RouteTarget target, ReadPlan? plan)
+    {
         var state = _backends.State;
         if (!ReferenceEquals(state, _laneState))
         {
@@ -111,10 +121,10 @@ internal sealed partial class ClientSession
         return null;
     }
 
-    /// <summary>The primary's lane for the session, or null (several writers: which one takes reads is the usual way's
-    /// to decide).</summary>
+    /// <summary>The primary's lane for the session, or null (with several writers the writers have no lanes, see
+    /// <see cref="Hosting.ProxyContext.CreatePool"/>).</summary>
     private PipelinedLane? PrimaryLane(SessionState state) =>
-        _context.Writers.HasSeveralWriters ? null : _context.PrimaryPool.Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!);
+        _context.PrimaryPool.Lanes?.Find(_backends.Profile, _backends.Schema, state, _laneSettings!);
 
     /// <summary>A read served on a lane: counted with the statements, by the role of the lane's backend, and a read-your-
     /// writes read that had a write to wait for also with the decisions (its replica was known to have the write), as the
